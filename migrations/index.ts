@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import * as createCatalog from './20261122000000_create_catalog.js';
+
+/**
+ * Every migration, by name, in order. Listed statically (not read from disk) so the same
+ * list runs under vitest from source and in production from compiled JavaScript.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261122000000_create_catalog': createCatalog,
+};

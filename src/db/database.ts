@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+/** What domain functions take first: the database, or a transaction they run inside. */
+export type DbOrTx = Kysely<Database> | Transaction<Database>;
+
+export interface DatabaseHandle {
+  readonly db: Db;
+  readonly kind: 'postgres' | 'pglite';
+  /** Resolves when a trivial query succeeds; used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Postgres returns bigint (count(*), sum) as text; our counts fit in a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+export function connectPostgres(connectionString: string, options: { max?: number } = {}): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'hyperstore',
+  });
+  // An idle client losing its connection (Postgres restart) must not crash the process.
+  pool.on('error', () => {});
+  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+}
+
+/** PGlite options that make it answer like the pg driver: int8 (count, sum) as a number. */
+export const pgliteOptions = { parsers: { 20: (value: string) => Number.parseInt(value, 10) } };
+
+/** Embedded Postgres in `dataDir`, or in memory when dataDir is undefined. */
+export async function openPglite(dataDir: string | undefined, options: { loadDataDir?: Blob } = {}): Promise<DatabaseHandle> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir, { ...pgliteOptions, ...options });
+  return fromPglite(pglite);
+}
+
+export function fromPglite(pglite: PGlite): DatabaseHandle {
+  const handle = wrap(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) }), 'pglite');
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      // Kysely closes it on destroy today; make sure of it without closing twice.
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+function wrap(db: Db, kind: DatabaseHandle['kind']): DatabaseHandle {
+  return {
+    db,
+    kind,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,89 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types, written to match migrations/ column for column (snake_case, as psql shows
+ * them). A migration that changes a table changes this file in the same commit.
+ */
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type VariantOptions = Record<string, string>;
+
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+  updated_at: UpdatedAt;
+}
+
+export interface CategoriesTable {
+  id: Generated<number>;
+  parent_id: number | null;
+  slug: string;
+  name: string;
+  description: Generated<string>;
+  position: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ProductsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: Generated<string>;
+  brand: string | null;
+  category_id: number | null;
+  active: Generated<boolean>;
+  featured: Generated<boolean>;
+  /** Option names in display order, e.g. ["Color", "Size"]; jsonb objects do not keep key order. */
+  option_names: Generated<string[]>;
+  /** Maintained by a trigger on product_variants; never written by the application. */
+  price_min_cents: ColumnType<number | null, never, never>;
+  price_max_cents: ColumnType<number | null, never, never>;
+  stock_total: ColumnType<number, never, never>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ProductVariantsTable {
+  id: Generated<number>;
+  product_id: number;
+  sku: string;
+  options: ColumnType<VariantOptions, string | undefined, string>;
+  price_cents: number;
+  compare_at_cents: number | null;
+  stock: Generated<number>;
+  weight_grams: number | null;
+  position: Generated<number>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ProductImagesTable {
+  id: Generated<number>;
+  product_id: number;
+  variant_id: number | null;
+  url: string;
+  alt: Generated<string>;
+  position: Generated<number>;
+}
+
+export interface Database {
+  app_settings: AppSettingsTable;
+  categories: CategoriesTable;
+  products: ProductsTable;
+  product_variants: ProductVariantsTable;
+  product_images: ProductImagesTable;
+}
+
+export type Category = Selectable<CategoriesTable>;
+export type NewCategory = Insertable<CategoriesTable>;
+export type Product = Selectable<ProductsTable>;
+export type NewProduct = Insertable<ProductsTable>;
+export type ProductUpdate = Updateable<ProductsTable>;
+export type ProductVariant = Selectable<ProductVariantsTable>;
+export type NewProductVariant = Insertable<ProductVariantsTable>;
+export type ProductImage = Selectable<ProductImagesTable>;
+export type NewProductImage = Insertable<ProductImagesTable>;

@@ -1,0 +1,60 @@
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { seedOnFirstRun } from './db/first-run.js';
+import { migrateToLatest } from './db/migrate.js';
+import { openDatabase } from './db/open.js';
+import { createLogger } from './logger.js';
+import { createStore } from './store/index.js';
+import { loadAssets } from './web/assets.js';
+import { projectRoot } from './lib/paths.js';
+
+/** Boot: config → database (migrated) → store → app → listen; and an orderly shutdown. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const database = await openDatabase(config);
+  await migrateToLatest(database.db);
+  if (!config.DATABASE_URL) await seedOnFirstRun(database.db, log);
+  const store = createStore(config.REDIS_URL);
+  const assets = loadAssets(join(projectRoot, 'public'), (name, path) => log.warn({ asset: name, path }, 'asset missing; run npm run build'));
+
+  let accepting = true;
+  const app = createApp({ config, db: database.db, database, store, log, assets, isAcceptingTraffic: () => accepting });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
+  server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
+    log.info({ url: config.APP_URL, database: database.kind, store: store.kind }, 'hyperstore is serving');
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    accepting = false;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const deadline = setTimeout(() => {
+      log.warn('shutdown deadline reached; closing remaining connections');
+      server.closeAllConnections();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.allSettled([database.close(), store.close()]);
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('hyperstore failed to start:', error);
+  }
+  process.exit(1);
+});

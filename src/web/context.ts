@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { DatabaseHandle, Db } from '../db/database.js';
+import type { KeyValueStore } from '../store/index.js';
+import type { AssetRegistry } from './assets.js';
+
+/** Everything the HTTP layer needs, made once at boot and handed to createApp. */
+export interface AppDeps {
+  config: Readonly<Config>;
+  db: Db;
+  database: DatabaseHandle;
+  store: KeyValueStore;
+  log: Logger;
+  assets: AssetRegistry;
+  /** False once shutdown has begun, so load balancers stop sending traffic first. */
+  isAcceptingTraffic: () => boolean;
+}
+
+/** Hono's per-request variables. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    log: Logger;
+  };
+}

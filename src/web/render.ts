@@ -1,0 +1,20 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv } from './context.js';
+import { isFragmentRequest } from './htmx.js';
+
+type Renderable = string | Promise<string>;
+
+/**
+ * Answers with the whole page, or with just the fragment when htmx asked for one. Both
+ * come from the same components, and `Vary: HX-Request` keeps caches from mixing them up.
+ */
+export async function renderPage(
+  c: Context<AppEnv>,
+  views: { page: () => Renderable; fragment?: () => Renderable },
+  status: ContentfulStatusCode = 200,
+): Promise<Response> {
+  c.header('Vary', 'HX-Request', { append: true });
+  const html = views.fragment && isFragmentRequest(c) ? await views.fragment() : await views.page();
+  return c.html(html, status);
+}

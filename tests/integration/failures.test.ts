@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestContext } from '../support/app.js';
+import { connectPostgres } from '../../src/db/database.js';
+import { htmlOf, textOf } from '../support/html.js';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  // Nothing listens on port 1: every query fails the way it does when Postgres is down.
+  ctx = await createTestApp({ database: connectPostgres('postgres://hyperstore@127.0.0.1:1/none') });
+});
+afterAll(() => ctx.close());
+
+describe('when the database is unreachable', () => {
+  it('pages answer 500 with a reference and no internals', async () => {
+    const response = await ctx.app.request('/products');
+    expect(response.status).toBe(500);
+    const body = await response.text();
+    const page = await htmlOf(new Response(body));
+    expect(textOf(page, 'h1')).toBe('Something went wrong on our side');
+    expect(textOf(page, 'main')).toContain(`Reference: ${response.headers.get('X-Request-Id')}`);
+    expect(body).not.toMatch(/at \w+ \(|node_modules|Error:|stack/i);
+  });
+
+  it('readiness reports the database', async () => {
+    const response = await ctx.app.request('/readyz');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ database: 'unreachable' });
+  });
+});

@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { DatabaseHandle } from '../../src/db/database.js';
+import { projectRoot } from '../../src/lib/paths.js';
+import type { KeyValueStore } from '../../src/store/store.js';
+import { loadAssets } from '../../src/web/assets.js';
+import { createTestDatabase } from './db.js';
+import { createTestStore } from './store.js';
+
+export interface TestContext {
+  app: ReturnType<typeof createApp>;
+  database: DatabaseHandle;
+  store: KeyValueStore;
+  close(): Promise<void>;
+}
+
+export const testConfig = () =>
+  loadConfig({ NODE_ENV: 'test', DATA_DIR: mkdtempSync(join(tmpdir(), 'hyperstore-data-')), APP_SECRET: 'test-secret-'.padEnd(40, 'x'), LOG_LEVEL: 'silent' });
+
+/** The real application on a fresh database and store, for app.request() tests. */
+export async function createTestApp(options: { accepting?: () => boolean; database?: DatabaseHandle } = {}): Promise<TestContext> {
+  const [database, store] = [options.database ?? (await createTestDatabase()), createTestStore()];
+  const app = createApp({
+    config: testConfig(),
+    db: database.db,
+    database,
+    store,
+    log: pino({ level: 'silent' }),
+    assets: loadAssets(join(projectRoot, 'public')),
+    isAcceptingTraffic: options.accepting ?? (() => true),
+  });
+  return {
+    app,
+    database,
+    store,
+    close: async () => {
+      await Promise.all([database.close(), store.close()]);
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { parse, type HTMLElement } from 'node-html-parser';
+
+/** Parses a response body into a DOM to assert on what a shopper would see. */
+export async function htmlOf(response: Response): Promise<HTMLElement> {
+  return parse(await response.text());
+}
+
+export function textOf(root: HTMLElement, selector: string): string {
+  const element = root.querySelector(selector);
+  if (!element) throw new Error(`no element matches ${selector}`);
+  return element.text.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,290 @@
+import type { CategoryNode } from '../../src/catalog/categories.js';
+import { centsToMajor, listingSearchParams, sortOptions, type ListingQuery, type ListingQueryProblem, type SortOption } from '../../src/catalog/listing-query.js';
+import type { ProductPageResult } from '../../src/catalog/products.js';
+import { Breadcrumbs, type Crumb } from '../components/breadcrumbs.js';
+import { FilterIcon } from '../components/icons.js';
+import { Pagination } from '../components/pagination.js';
+import { ProductGrid } from '../components/product-card.js';
+import { ShopLayout, type LayoutProps } from '../layouts/shop.js';
+
+export const PRODUCT_RESULTS_ID = 'product-results';
+export const LISTING_FORM_ID = 'listing-filters';
+
+const sortLabels: Record<SortOption, string> = {
+  relevance: 'Best match',
+  newest: 'Newest',
+  price_asc: 'Price: low to high',
+  price_desc: 'Price: high to low',
+  name: 'Name: A to Z',
+};
+
+export interface ListingProps {
+  layout: LayoutProps;
+  /** Where the listing lives: /products, or a category's page. */
+  basePath: string;
+  heading: string;
+  intro?: string;
+  crumbs: Crumb[];
+  query: ListingQuery;
+  problems: ListingQueryProblem[];
+  result: ProductPageResult;
+  brands: { brand: string; count: number }[];
+  /** Categories to offer in the filter: all on /products, the subcategories on a category page. */
+  categoryChoices: CategoryNode[];
+  /** On /products the category is a filter; on a category page it is the page itself. */
+  categoryIsFilter: boolean;
+}
+
+export function listingHref(props: Pick<ListingProps, 'basePath' | 'query' | 'categoryIsFilter'>, overrides: Partial<ListingQuery> = {}): string {
+  const params = listingSearchParams(props.query, overrides, { withCategory: props.categoryIsFilter }).toString();
+  return params ? `${props.basePath}?${params}` : props.basePath;
+}
+
+export function ListingPage(props: ListingProps): JSX.Element {
+  const { layout, query } = props;
+  const title = query.q ? `Results for “${query.q}”` : props.heading;
+  const pageSuffix = props.result.page > 1 ? ` – page ${props.result.page}` : '';
+  return (
+    <ShopLayout layout={layout} title={title + pageSuffix} description={props.intro}>
+      <Breadcrumbs crumbs={props.crumbs} />
+      <div class="mb-6 flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 class="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl" safe>
+            {title}
+          </h1>
+          {props.intro ? (
+            <p class="mt-1 max-w-2xl text-slate-600" safe>
+              {props.intro}
+            </p>
+          ) : (
+            ''
+          )}
+        </div>
+      </div>
+      {!props.categoryIsFilter && props.categoryChoices.length ? <SubcategoryLinks categories={props.categoryChoices} /> : ''}
+      <form
+        id={LISTING_FORM_ID}
+        action={props.basePath}
+        method="get"
+        hx-get={props.basePath}
+        hx-target={`#${PRODUCT_RESULTS_ID}`}
+        hx-swap="outerHTML"
+        hx-push-url="true"
+        hx-trigger="change, submit"
+        class="grid gap-6 lg:grid-cols-[16rem_1fr]"
+      >
+        {query.q ? <input type="hidden" name="q" value={query.q} /> : ''}
+        {query.perPage !== 24 ? <input type="hidden" name="per_page" value={String(query.perPage)} /> : ''}
+        <Filters {...props} />
+        <div class="min-w-0">
+          <div class="mb-4 flex items-center justify-end gap-2">
+            <label for="sort" class="text-sm text-slate-700">
+              Sort by
+            </label>
+            <select id="sort" name="sort" class="input w-auto py-1.5">
+              {sortOptions
+                .filter((option) => option !== 'relevance' || query.q)
+                .map((option) => (
+                  <option value={option} selected={query.sort === option} safe>
+                    {sortLabels[option]}
+                  </option>
+                ))}
+            </select>
+          </div>
+          <ProductResults {...props} />
+        </div>
+      </form>
+    </ShopLayout>
+  );
+}
+
+function SubcategoryLinks({ categories }: { categories: CategoryNode[] }): JSX.Element {
+  return (
+    <nav aria-label="Subcategories" class="mb-6">
+      <ul class="flex flex-wrap gap-2">
+        {categories.map((category) => (
+          <li>
+            <a
+              href={`/categories/${category.slug}`}
+              class="inline-block rounded-full border border-slate-300 bg-white px-4 py-1.5 text-sm font-medium text-slate-700 hover:border-slate-400 hover:bg-slate-50"
+              safe
+            >
+              {category.name}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function Problem({ problems, field }: { problems: ListingQueryProblem[]; field: ListingQueryProblem['field'] }): JSX.Element {
+  const problem = problems.find((candidate) => candidate.field === field);
+  return problem ? (
+    <p id={`${field}-error`} class="mt-1 text-sm text-rose-700" safe>
+      {problem.message}
+    </p>
+  ) : (
+    ''
+  );
+}
+
+function Filters(props: ListingProps): JSX.Element {
+  const { query, problems } = props;
+  const priceValue = (field: 'min_price' | 'max_price', cents: number | undefined) =>
+    problems.some((problem) => problem.field === field) ? '' : cents === undefined ? '' : centsToMajor(cents);
+  return (
+    <details class="group rounded-xl border border-slate-200 bg-white lg:self-start" open>
+      <summary class="flex cursor-pointer items-center gap-2 px-4 py-3 font-semibold text-slate-900 lg:hidden">
+        <FilterIcon /> Filters
+      </summary>
+      <div class="space-y-6 border-t border-slate-200 p-4 lg:border-t-0">
+        {props.categoryIsFilter ? (
+          <div>
+            <label for="filter-category" class="label">
+              Category
+            </label>
+            <select id="filter-category" name="category" class="input">
+              <option value="">All categories</option>
+              {props.categoryChoices.map((root) => (
+                <>
+                  <option value={root.slug} selected={query.category === root.slug} safe>
+                    {root.name}
+                  </option>
+                  {root.children.map((child) => (
+                    <option value={child.slug} selected={query.category === child.slug} safe>
+                      {`\u00a0\u00a0${child.name}`}
+                    </option>
+                  ))}
+                </>
+              ))}
+            </select>
+          </div>
+        ) : (
+          ''
+        )}
+        <fieldset>
+          <legend class="label">Price</legend>
+          <div class="flex items-start gap-2">
+            <div class="flex-1">
+              <label for="min_price" class="sr-only">
+                Minimum price
+              </label>
+              <input
+                id="min_price"
+                name="min_price"
+                inputmode="decimal"
+                placeholder="Min"
+                value={priceValue('min_price', query.minPriceCents)}
+                class="input"
+                aria-invalid={problems.some((problem) => problem.field === 'min_price') ? 'true' : undefined}
+                aria-describedby={problems.some((problem) => problem.field === 'min_price') ? 'min_price-error' : undefined}
+              />
+            </div>
+            <span class="pt-2 text-slate-500" aria-hidden="true">
+              –
+            </span>
+            <div class="flex-1">
+              <label for="max_price" class="sr-only">
+                Maximum price
+              </label>
+              <input
+                id="max_price"
+                name="max_price"
+                inputmode="decimal"
+                placeholder="Max"
+                value={priceValue('max_price', query.maxPriceCents)}
+                class="input"
+                aria-invalid={problems.some((problem) => problem.field === 'max_price') ? 'true' : undefined}
+                aria-describedby={problems.some((problem) => problem.field === 'max_price') ? 'max_price-error' : undefined}
+              />
+            </div>
+          </div>
+          <Problem problems={problems} field="min_price" />
+          <Problem problems={problems} field="max_price" />
+        </fieldset>
+        <div class="flex items-center gap-2">
+          <input id="in_stock" name="in_stock" type="checkbox" value="1" checked={query.inStock} class="h-4 w-4 rounded border-slate-300 accent-brand-600" />
+          <label for="in_stock" class="text-sm text-slate-700">
+            In stock only
+          </label>
+        </div>
+        {props.brands.length ? (
+          <fieldset>
+            <legend class="label">Brand</legend>
+            <ul class="max-h-64 space-y-1.5 overflow-y-auto pr-1">
+              {props.brands.map(({ brand, count }, index) => (
+                <li class="flex items-center gap-2">
+                  <input
+                    id={`brand-${index}`}
+                    name="brand"
+                    type="checkbox"
+                    value={brand}
+                    checked={query.brands.includes(brand)}
+                    class="h-4 w-4 rounded border-slate-300 accent-brand-600"
+                  />
+                  <label for={`brand-${index}`} class="flex flex-1 justify-between gap-2 text-sm text-slate-700">
+                    <span safe>{brand}</span>
+                    <span class="text-slate-500">{count}</span>
+                  </label>
+                </li>
+              ))}
+            </ul>
+          </fieldset>
+        ) : (
+          ''
+        )}
+        <div class="flex gap-2">
+          <button type="submit" class="btn-primary flex-1">
+            Apply filters
+          </button>
+          <a href={props.basePath} class="btn-secondary">
+            Clear
+          </a>
+        </div>
+      </div>
+    </details>
+  );
+}
+
+/** The results: count, grid and pagination. htmx swaps this whole element on every filter change. */
+export function ProductResults(props: ListingProps): JSX.Element {
+  const { result, layout } = props;
+  const first = (result.page - 1) * result.perPage + 1;
+  const last = first + result.items.length - 1;
+  return (
+    <section id={PRODUCT_RESULTS_ID} aria-label="Products" data-loading-dim>
+      <p class="mb-4 text-sm text-slate-600" role="status">
+        {result.total === 0 ? (
+          <>
+            No products match (<span data-result-count>0</span>).
+          </>
+        ) : (
+          <>
+            <span data-result-count>{result.total}</span> {result.total === 1 ? 'product' : 'products'}
+            {result.pageCount > 1 ? (
+              <span>
+                {' '}
+                · showing {first}–{last}
+              </span>
+            ) : (
+              ''
+            )}
+          </>
+        )}
+      </p>
+      {result.total === 0 ? (
+        <div class="rounded-xl border border-dashed border-slate-300 p-10 text-center">
+          <p class="font-semibold text-slate-900">Nothing here with these filters.</p>
+          <p class="mt-1 text-sm text-slate-600">Try fewer filters, another spelling, or browse everything.</p>
+          <a href="/products" class="btn-secondary mt-4">
+            Browse all products
+          </a>
+        </div>
+      ) : (
+        <ProductGrid products={result.items} currency={layout.currency} eagerCount={4} />
+      )}
+      <Pagination page={result.page} pageCount={result.pageCount} target={PRODUCT_RESULTS_ID} hrefFor={(page) => listingHref(props, { page })} />
+    </section>
+  );
+}
