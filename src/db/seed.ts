@@ -66,8 +66,8 @@ export interface SeedProduct {
 
 type Trx = Transaction<Database>;
 
-/** Same key as SEEDED_SETTING in first-run.ts, which imports this module. */
-const SEEDED_SETTING = 'demo_catalog_seeded_at';
+/** Recorded when the demo catalog loads, so the embedded first run seeds only once. */
+export const SEEDED_SETTING = 'demo_catalog_seeded_at';
 
 /** Loads the demo catalog into an empty catalog; throws CatalogNotEmptyError if any product or category exists. */
 export async function seedDemoCatalog(db: Db, options: { seedDir?: string } = {}): Promise<SeedSummary> {
@@ -93,20 +93,18 @@ export async function seedDemoCatalog(db: Db, options: { seedDir?: string } = {}
 
 /** The menu, in order. Leaves name the DummyJSON category (or Spree path) they hold. */
 function storeCategories(appliances: SeedCategory[]): SeedCategory[] {
+  const men = group('men', 'Men', [leaf('mens-shirts', "Men's shirts"), leaf('mens-shoes', "Men's shoes"), leaf('mens-watches', "Men's watches")]);
+  const women = group('women', 'Women', [
+    leaf('tops', 'Tops'),
+    leaf('womens-dresses', "Women's dresses"),
+    leaf('womens-shoes', "Women's shoes"),
+    leaf('womens-bags', "Women's bags"),
+    leaf('womens-jewellery', "Women's jewellery"),
+    leaf('womens-watches', "Women's watches"),
+  ]);
   return [
     group('electronics', 'Electronics', [leaf('smartphones', 'Smartphones'), leaf('laptops', 'Laptops'), leaf('tablets', 'Tablets'), leaf('mobile-accessories', 'Mobile accessories')], 'Phones, laptops, tablets and the accessories that go with them.'),
-    group('fashion', 'Fashion', [
-      group('men', 'Men', [leaf('mens-shirts', "Men's shirts"), leaf('mens-shoes', "Men's shoes"), leaf('mens-watches', "Men's watches")]),
-      group('women', 'Women', [
-        leaf('tops', 'Tops'),
-        leaf('womens-dresses', "Women's dresses"),
-        leaf('womens-shoes', "Women's shoes"),
-        leaf('womens-bags', "Women's bags"),
-        leaf('womens-jewellery', "Women's jewellery"),
-        leaf('womens-watches', "Women's watches"),
-      ]),
-      leaf('sunglasses', 'Sunglasses'),
-    ], 'Clothes, shoes, bags, jewellery and watches for women and men.'),
+    group('fashion', 'Fashion', [men, women, leaf('sunglasses', 'Sunglasses')], 'Clothes, shoes, bags, jewellery and watches for women and men.'),
     group('beauty', 'Beauty', [leaf('beauty', 'Makeup', 'makeup'), leaf('fragrances', 'Fragrances'), leaf('skin-care', 'Skin care')], 'Makeup, fragrances and skin care.'),
     group('home-and-kitchen', 'Home & Kitchen', [leaf('furniture', 'Furniture'), leaf('home-decoration', 'Home decoration'), leaf('kitchen-accessories', 'Kitchen accessories')], 'Furniture, decoration and tools for cooking and serving.'),
     group('appliances', 'Appliances', appliances, 'Coffee machines, air purifiers, vacuums, irons and grooming appliances for the home.'),
@@ -117,7 +115,7 @@ function storeCategories(appliances: SeedCategory[]): SeedCategory[] {
 }
 
 function group(slug: string, name: string, children: SeedCategory[], description?: string): SeedCategory {
-  return description === undefined ? { slug, name, children } : { slug, name, children, description };
+  return { slug, name, children, description };
 }
 
 function leaf(source: string, name: string, slug = source): SeedCategory {

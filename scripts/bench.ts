@@ -1,0 +1,418 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { projectRoot } from '../src/lib/paths.js';
+
+/**
+ * `npm run bench`: the listing and a product page on the embedded database and on real
+ * Postgres, beside a bare Hono handler, in one run; writes BENCHMARKS.md and prints the table.
+ */
+
+const settings = {
+  durationSeconds: positiveNumberFromEnv('BENCH_DURATION', 10),
+  warmupSeconds: positiveNumberFromEnv('BENCH_WARMUP', 2),
+  connections: positiveNumberFromEnv('BENCH_CONNECTIONS', 50),
+  /** Optional: store servers write V8 CPU profiles here (numbers then include the profiler's cost). */
+  profileDir: process.env.BENCH_CPU_PROF_DIR || undefined,
+};
+const AIM = { shareOfBare: 0.05, p95Ms: 25, connections: 50 };
+const LISTING_PATH = '/products';
+const PRODUCT_PATH = '/products/automatic-espresso-machine';
+const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const REQUEST_HEADERS = { 'accept-encoding': 'br, gzip' };
+/** Settings of the store that must come from this script, not from the caller's shell. */
+const STORE_VARIABLES = ['PORT', 'HOST', 'APP_URL', 'DATABASE_URL', 'REDIS_URL', 'DATA_DIR', 'LOG_LEVEL', 'NODE_ENV'];
+const SERVER_CORE = '0';
+const LOAD_CORE = '1';
+
+interface Measurement {
+  target: string;
+  url: string;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  probe: Probe;
+}
+
+interface Probe {
+  status: number;
+  encoding: string;
+  bytes: number;
+}
+
+interface RunningServer {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+type BenchDatabase = { url: string; name: string; version: string } | { skipped: string };
+
+function positiveNumberFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+// ---- cleanup: every resource registers its own undo, run last-in first-out exactly once ----
+
+const cleanups: Array<() => unknown> = [];
+let cleaning: Promise<void> | undefined;
+
+function onCleanup(step: () => unknown): void {
+  cleanups.push(step);
+}
+
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const step of cleanups.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        console.error('bench: a cleanup step failed:', error);
+      }
+    }
+  })();
+  return cleaning;
+}
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => {
+    console.error(`\nbench: ${signal}, cleaning up…`);
+    void cleanUp().finally(() => process.exit(code));
+  });
+}
+
+// ---- CPU pinning ----
+
+const pinning = os.cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
+
+/** autocannon runs in this process: keep it (all threads) off the servers' core. */
+function pinLoadGenerator(): boolean {
+  return pinning && spawnSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' }).status === 0;
+}
+
+// ---- child processes ----
+
+function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of STORE_VARIABLES) delete env[name];
+  return { ...env, ...overrides };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  if ((await Promise.race([exited.then(() => 'exited'), sleep(10_000, 'timeout')])) === 'timeout') child.kill('SIGKILL');
+}
+
+/** Starts `node <script>` pinned to the server core; resolves once `readyPath` answers 2xx. */
+async function startServer(name: string, script: string, env: NodeJS.ProcessEnv, readyPath: string): Promise<RunningServer> {
+  const port = await freePort();
+  const profile = settings.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const nodeArgs = [...profile, join(projectRoot, script)];
+  const [command, args] = pinning ? ['taskset', ['-c', SERVER_CORE, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  // stdout (the request log) is discarded, as a log shipper would take it away; stderr is kept for failures.
+  const child = spawn(command, args, { cwd: projectRoot, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4_000);
+  });
+  const stop = () => stopChild(child);
+  onCleanup(stop);
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${name} server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${stderr}`);
+    }
+    if (Date.now() > deadline) throw new Error(`${name} server was not ready within 120 s:\n${stderr}`);
+    const response = await fetch(baseUrl + readyPath, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
+    await response?.body?.cancel();
+    if (response?.ok) return { baseUrl, stop };
+    await sleep(200);
+  }
+}
+
+/** Runs a compiled entry point to completion; rejects with its output when it fails. */
+function runNode(script: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(projectRoot, script)], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    onCleanup(() => stopChild(child));
+    let output = '';
+    const collect = (chunk: Buffer) => (output += chunk.toString('utf8'));
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} failed (${code}):\n${output}`))));
+  });
+}
+
+// ---- Postgres: a fresh database per run, dropped at the end ----
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.href;
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createBenchDatabase(): Promise<BenchDatabase> {
+  const adminUrl = process.env.DATABASE_URL || DEFAULT_POSTGRES_URL;
+  // The name is made here from [a-z0-9_] only, so it can go into the statement as is.
+  const name = `hs_bench_${randomBytes(4).toString('hex')}`;
+  try {
+    const version = await withClient(adminUrl, async (client) => {
+      const { rows } = await client.query<{ server_version: string }>('show server_version');
+      await client.query(`CREATE DATABASE ${name}`);
+      return rows[0]?.server_version ?? 'unknown';
+    });
+    onCleanup(() => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return { url: url.href, name, version };
+  } catch (error) {
+    return { skipped: `Postgres at ${redact(adminUrl)} was not usable (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+// ---- load ----
+
+function probe(url: string): Promise<Probe> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: REQUEST_HEADERS }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
+      response.on('end', () => {
+        const encoding = response.headers['content-encoding'] ?? 'identity';
+        resolve({ status: response.statusCode ?? 0, encoding, bytes });
+      });
+    }).on('error', reject);
+  });
+}
+
+function load(url: string, seconds: number, onLatency?: (ms: number) => void): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ url, connections: settings.connections, duration: seconds, headers: REQUEST_HEADERS }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+    if (onLatency) instance.on('response', (_client, _status, _bytes, responseTime) => onLatency(responseTime));
+  });
+}
+
+/** autocannon reports p97.5 but not p95, so the percentiles come from every response's time. */
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
+
+async function measure(target: string, url: string): Promise<Measurement> {
+  console.log(`bench: ${target}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured…`);
+  const first = await probe(url);
+  await load(url, settings.warmupSeconds);
+  const latencies: number[] = [];
+  const result = await load(url, settings.durationSeconds, (ms) => latencies.push(ms));
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    target,
+    url,
+    requestsPerSecond: result.requests.average,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    probe: first,
+  };
+}
+
+// ---- the run ----
+
+async function benchBare(): Promise<Measurement> {
+  const server = await startServer('bare', 'dist/scripts/bench-bare-server.js', childEnv({}), '/');
+  const row = await measure('Bare Hono handler `/`', `${server.baseUrl}/`);
+  await server.stop();
+  return row;
+}
+
+async function benchStore(label: string, env: NodeJS.ProcessEnv): Promise<Measurement[]> {
+  const server = await startServer(label.toLowerCase().replace(/\W+/g, '-'), 'dist/src/server.js', env, '/readyz');
+  const rows = [
+    await measure(`${label} listing \`${LISTING_PATH}\``, server.baseUrl + LISTING_PATH),
+    await measure(`${label} product page \`${PRODUCT_PATH}\``, server.baseUrl + PRODUCT_PATH),
+  ];
+  await server.stop();
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const tempRoot = mkdtempSync(join(os.tmpdir(), 'hs-bench-'));
+  onCleanup(() => rmSync(tempRoot, { recursive: true, force: true }));
+  const loadPinned = pinLoadGenerator();
+  const notes: string[] = [];
+
+  const bare = await benchBare();
+  const embedded = await benchStore('Embedded (PGlite)', childEnv({ DATA_DIR: join(tempRoot, 'embedded') }));
+
+  let postgres: Measurement[] = [];
+  const database = await createBenchDatabase();
+  if ('skipped' in database) {
+    notes.push(`Postgres rows skipped: ${database.skipped}.`);
+  } else {
+    // DATA_DIR only holds the local app secret here; keep it out of the work tree.
+    const env = childEnv({ DATABASE_URL: database.url, DATA_DIR: join(tempRoot, 'postgres') });
+    console.log(`bench: seeding ${database.name}…`);
+    await runNode('dist/src/cli/seed.js', env);
+    postgres = await benchStore('Postgres', env);
+  }
+
+  const report = renderReport({ bare, rows: [bare, ...embedded, ...postgres], postgresListing: postgres[0], database, loadPinned, notes });
+  writeFileSync(join(projectRoot, 'BENCHMARKS.md'), report.markdown);
+  console.log(`\n${report.table}\n\n${report.aim}\n${notes.join('\n')}\nbench: wrote BENCHMARKS.md`);
+}
+
+// ---- the report ----
+
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '—');
+
+function problems(row: Measurement): string {
+  if (row.errors === 0 && row.non2xx === 0) return '0';
+  const parts = [];
+  if (row.errors) parts.push(`${row.errors} errors${row.timeouts ? ` (${row.timeouts} timeouts)` : ''}`);
+  if (row.non2xx) parts.push(`${row.non2xx} non-2xx`);
+  return `**${parts.join(', ')}**`;
+}
+
+function renderTable(rows: Measurement[], bare: Measurement): string {
+  const lines = [
+    '| target | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | % of bare | errors/non-2xx |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map((row) => {
+      const share = ((row.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(1);
+      const rps = Math.round(row.requestsPerSecond).toLocaleString('en-US');
+      return `| ${row.target} | ${rps} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p99)} | ${share} % | ${problems(row)} |`;
+    }),
+  ];
+  return lines.join('\n');
+}
+
+function aimVerdict(listing: Measurement | undefined, bare: Measurement): string {
+  const aim = `Aim: the uncached listing from Postgres at ≥ ${AIM.shareOfBare * 100} % of the bare handler's requests/s, p95 < ${AIM.p95Ms} ms at ${AIM.connections} connections.`;
+  if (!listing) return `${aim} **Not checked**: Postgres was not measured in this run.`;
+  const share = listing.requestsPerSecond / bare.requestsPerSecond;
+  const clean = listing.errors === 0 && listing.non2xx === 0;
+  const checks = [
+    `${(share * 100).toFixed(1)} % of bare (${share >= AIM.shareOfBare ? 'met' : 'not met'})`,
+    `p95 ${ms(listing.p95)} ms (${listing.p95 < AIM.p95Ms ? 'met' : 'not met'})`,
+    clean ? 'no errors' : `errors: ${problems(listing)}`,
+  ];
+  const met = share >= AIM.shareOfBare && listing.p95 < AIM.p95Ms && clean;
+  const caveat = settings.connections === AIM.connections ? '' : ` (this run used ${settings.connections} connections, not ${AIM.connections})`;
+  return `${aim} **${met ? 'Met' : 'Not met'}**${caveat}: ${checks.join('; ')}.`;
+}
+
+function autocannonVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+function renderReport(input: {
+  bare: Measurement;
+  rows: Measurement[];
+  postgresListing: Measurement | undefined;
+  database: BenchDatabase;
+  loadPinned: boolean;
+  notes: string[];
+}): { markdown: string; table: string; aim: string } {
+  const { bare, rows, database, loadPinned, notes } = input;
+  const cpus = os.cpus();
+  const table = renderTable(rows, bare);
+  const aim = aimVerdict(input.postgresListing, bare);
+  const pinningText = pinning
+    ? `Each server is its own Node process pinned to core ${SERVER_CORE} (\`taskset -c ${SERVER_CORE}\`); PGlite runs inside the store's process, so on that core too. ` +
+      (loadPinned
+        ? `autocannon runs in the bench process, pinned to core ${LOAD_CORE} (\`taskset -a -p -c ${LOAD_CORE}\`).`
+        : 'The bench process (autocannon) could not be pinned and may share the core.')
+    : 'No CPU pinning (`taskset` missing or a single core): server and autocannon share the CPU.';
+  const postgresText =
+    'skipped' in database
+      ? `Postgres: not measured (${database.skipped}).`
+      : `Postgres ${database.version}, a fresh database \`${database.name}\` migrated and seeded by \`dist/src/cli/seed.js\`, dropped afterwards. Postgres's own processes are not pinned: they share the machine's cores with autocannon.`;
+  const markdown = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString()}. Run it again to refresh this file.`,
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${cpus[0]?.model.trim() ?? 'unknown'} × ${cpus.length} (as \`os.cpus()\` reports them)`,
+    `- Node ${process.version} on ${os.type()} ${os.release()}`,
+    `- ${postgresText}`,
+    '',
+    '## Method',
+    '',
+    `- autocannon ${autocannonVersion()}, ${settings.connections} connections, no pipelining; per target a ${settings.warmupSeconds} s warm-up (discarded), then ${settings.durationSeconds} s measured. Targets run one after another, each server alone on its core. Override with BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_DURATION (seconds).`,
+    `- ${pinningText}`,
+    `- Every request sends \`accept-encoding: br, gzip\`, as browsers do. Nothing is cached between requests: every page is read from the database and rendered each time.`,
+    '- The store runs as in production, with its default `LOG_LEVEL=info` (one JSON line per request); the child\'s stdout goes to /dev/null. No REDIS_URL (in-memory store); NODE_ENV unset.',
+    '- requests/s is autocannon\'s mean of per-second counts; p50/p95/p99 are computed from the time of every response in the measured window. Errors (connection errors, timeouts) and non-2xx answers are counted and shown, never dropped.',
+    settings.profileDir ? `- **CPU profiling was on** (BENCH_CPU_PROF_DIR=${settings.profileDir}): the store's numbers include the profiler's overhead.` : '',
+    '',
+    '## Results',
+    '',
+    table,
+    '',
+    aim,
+    '',
+    'Response on the wire for each target (first request):',
+    '',
+    ...rows.map((row) => `- ${row.target}: HTTP ${row.probe.status}, ${row.probe.encoding}, ${row.probe.bytes.toLocaleString('en-US')} bytes`),
+    ...(notes.length ? ['', ...notes.map((note) => `- ${note}`)] : []),
+    '',
+  ]
+    .filter((line, index, all) => line !== '' || all[index - 1] !== '')
+    .join('\n');
+  return { markdown, table, aim };
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error('bench failed:', error);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanUp());

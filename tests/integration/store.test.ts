@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import { createTestStore } from '../support/store.js';
+
+// The same behaviour on real Redis (REDIS_URL set) and in-process.
+describe(`key-value store (${process.env.REDIS_URL ? 'redis' : 'memory'})`, () => {
+  const store = createTestStore();
+  afterAll(() => store.close());
+
+  it('gets, sets and deletes', async () => {
+    expect(await store.get('missing')).toBeNull();
+    await store.set('greeting', 'hello');
+    expect(await store.get('greeting')).toBe('hello');
+    await store.delete('greeting');
+    expect(await store.get('greeting')).toBeNull();
+  });
+
+  it('counts up with one expiry from the first increment', async () => {
+    expect(await store.increment('hits', 60)).toBe(1);
+    expect(await store.increment('hits', 60)).toBe(2);
+    expect(await store.increment('hits', 60)).toBe(3);
+  });
+
+  it('forgets values after their time to live', async () => {
+    await store.set('short', 'lived', 1);
+    expect(await store.get('short')).toBe('lived');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await store.get('short')).toBeNull();
+  });
+
+  it('refuses a nonsensical time to live', async () => {
+    await expect(store.set('k', 'v', 0)).rejects.toThrow(RangeError);
+    await expect(store.increment('k', -1)).rejects.toThrow(RangeError);
+  });
+
+  it('pings', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe('memory store expiry', () => {
+  it('keeps the first increment’s expiry for the whole window', async () => {
+    let now = 0;
+    const store = createMemoryStore(() => now);
+    await store.increment('window', 10);
+    now = 9_000;
+    expect(await store.increment('window', 10)).toBe(2);
+    now = 10_001;
+    expect(await store.increment('window', 10)).toBe(1);
+    await store.close();
+  });
+});

@@ -1,0 +1,42 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'hyperstore-config-'));
+
+describe('loadConfig', () => {
+  it('runs with nothing set, keeping a generated secret in DATA_DIR', () => {
+    const dir = dataDir();
+    const config = loadConfig({ DATA_DIR: dir });
+    expect(config).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', APP_URL: 'http://localhost:3000', NODE_ENV: 'development', CURRENCY: 'USD' });
+    expect(config.APP_SECRET).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(join(dir, 'app-secret'), 'utf8')).toBe(config.APP_SECRET);
+    expect(loadConfig({ DATA_DIR: dir }).APP_SECRET).toBe(config.APP_SECRET);
+  });
+
+  it('names every bad variable and what is wrong with it', () => {
+    const attempt = () =>
+      loadConfig({ DATA_DIR: dataDir(), PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'nope', APP_SECRET: 'short', ADMIN_EMAIL: 'not-an-email' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const { problems } = error as ConfigError;
+      expect(problems.map((problem) => problem.split(' ')[0])).toEqual(['PORT', 'DATABASE_URL', 'REDIS_URL', 'APP_SECRET', 'ADMIN_EMAIL']);
+      expect(problems.find((problem) => problem.startsWith('APP_SECRET'))).toContain('at least 32 characters');
+    }
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: '', REDIS_URL: '  ' })).toMatchObject({ DATABASE_URL: undefined, REDIS_URL: undefined });
+  });
+
+  it('refuses production without a secret or a real payment provider', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production' })).toThrow(/APP_SECRET is required in production[\s\S]*STRIPE_SECRET_KEY/);
+    const config = loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production', APP_SECRET: 's'.repeat(40), PAYMENTS: 'test', APP_URL: 'https://shop.example/' });
+    expect(config.isProduction).toBe(true);
+    expect(config.APP_URL).toBe('https://shop.example');
+  });
+});
