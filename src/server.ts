@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.js';
+import { createCatalogCache } from './catalog/catalog-cache.js';
 import { ConfigError, loadConfig } from './config.js';
 import { seedOnFirstRun } from './db/first-run.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
   const assets = loadAssets(join(projectRoot, 'public'), (name, path) => log.warn({ asset: name, path }, 'asset missing; run npm run build'));
 
   let accepting = true;
-  const app = createApp({ config, db: database.db, database, store, log, assets, isAcceptingTraffic: () => accepting });
+  const catalog = createCatalogCache(database.db);
+  const app = createApp({ config, db: database.db, database, store, log, assets, catalog, isAcceptingTraffic: () => accepting });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
   server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {

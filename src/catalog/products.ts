@@ -115,16 +115,19 @@ function applySort<O>(query: SelectQueryBuilder<Database, 'products', O>, filter
  */
 export async function listProducts(db: DbOrTx, filters: ListingQuery, categoryIds?: number[]): Promise<ProductPageResult> {
   const base = applyFilters(db.selectFrom('products'), filters, categoryIds);
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const pageOf = (page: number) =>
+    applySort(selectCards(base), filters)
+      .limit(filters.perPage)
+      .offset((page - 1) * filters.perPage)
+      .execute();
+  // Count and page in parallel; only a page past the end needs a second look.
+  const [{ total }, requested] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    pageOf(filters.page),
+  ]);
   const pageCount = Math.max(1, Math.ceil(total / filters.perPage));
   const page = Math.min(filters.page, pageCount);
-  const items =
-    total === 0
-      ? []
-      : await applySort(selectCards(base), filters)
-          .limit(filters.perPage)
-          .offset((page - 1) * filters.perPage)
-          .execute();
+  const items = page === filters.page ? requested : await pageOf(page);
   return { items, total, page, pageCount, perPage: filters.perPage };
 }
 

@@ -1,9 +1,6 @@
-import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 
-const brotli = promisify(brotliCompress);
-const gzipAsync = promisify(gzip);
 const compressible = /^(text\/|application\/(json|javascript|xml|problem\+json)|image\/svg\+xml)/;
 const MIN_BYTES = 1024;
 
@@ -24,8 +21,10 @@ export function preferredEncoding(acceptEncoding: string | undefined): 'br' | 'g
 }
 
 /**
- * Compresses dynamic responses with zlib directly: brotli at a low quality costs little CPU
- * and still beats gzip on size (hono/compress measured at over twice the CPU for this).
+ * Compresses dynamic responses with zlib directly (hono/compress measured at over twice the
+ * CPU). Brotli quality 2 compresses a 56 KB listing to 6.3 KB in 0.3 ms; quality 4 saves
+ * 0.5 KB more for twice the time. Synchronous on purpose: for a page this small the hop to
+ * libuv's thread pool costs more than the work, and a server pinned to one core gains nothing.
  */
 export function compression(): MiddlewareHandler {
   return async (c, next) => {
@@ -41,8 +40,8 @@ export function compression(): MiddlewareHandler {
     if (encoding && body.byteLength >= MIN_BYTES) {
       payload =
         encoding === 'br'
-          ? await brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
-          : await gzipAsync(body, { level: 5 });
+          ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 2, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
+          : gzipSync(body, { level: 3 });
       headers.set('Content-Encoding', encoding);
     }
     headers.set('Content-Length', String(payload.byteLength));

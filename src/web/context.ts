@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CatalogCache } from '../catalog/catalog-cache.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle, Db } from '../db/database.js';
 import type { KeyValueStore } from '../store/index.js';
@@ -12,6 +13,7 @@ export interface AppDeps {
   store: KeyValueStore;
   log: Logger;
   assets: AssetRegistry;
+  catalog: CatalogCache;
   /** False once shutdown has begun, so load balancers stop sending traffic first. */
   isAcceptingTraffic: () => boolean;
 }

@@ -1,11 +1,10 @@
 import type { Context } from 'hono';
-import { loadCategoryTree } from '../catalog/categories.js';
 import type { LayoutProps } from '../../views/layouts/shop.js';
 import type { AppDeps, AppEnv } from './context.js';
 
 /** What every shop page's frame needs: assets, the category menu, the search text. */
 export async function layoutFor(deps: AppDeps, c: Context<AppEnv>, options: { withoutDatabase?: boolean } = {}): Promise<LayoutProps> {
-  const tree = options.withoutDatabase ? undefined : await loadCategoryTree(deps.db);
+  const tree = options.withoutDatabase ? undefined : await deps.catalog.categoryTree();
   return {
     storeName: deps.config.STORE_NAME,
     assets: {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
+import { createCatalogCache } from '../../src/catalog/catalog-cache.js';
 import { loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { projectRoot } from '../../src/lib/paths.js';
@@ -31,6 +32,7 @@ export async function createTestApp(options: { accepting?: () => boolean; databa
     store,
     log: pino({ level: 'silent' }),
     assets: loadAssets(join(projectRoot, 'public')),
+    catalog: createCatalogCache(database.db),
     isAcceptingTraffic: options.accepting ?? (() => true),
   });
   return {

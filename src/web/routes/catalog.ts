@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { ancestry, descendantIds, loadCategoryTree } from '../../catalog/categories.js';
+import { ancestry, descendantIds } from '../../catalog/categories.js';
 import { parseListingQuery } from '../../catalog/listing-query.js';
-import { findProductBySlug, listBrands, listFeaturedProducts, listProducts } from '../../catalog/products.js';
+import { findProductBySlug, listFeaturedProducts, listProducts } from '../../catalog/products.js';
 import { optionGroups, pickVariant } from '../../catalog/variants.js';
 import { isSlug } from '../../lib/slugs.js';
 import { HomePage } from '../../../views/catalog/home.js';
@@ -13,7 +13,7 @@ import { layoutFor } from '../layout.js';
 import { renderPage } from '../render.js';
 
 export function catalogRoutes(deps: AppDeps) {
-  const { db } = deps;
+  const { db, catalog } = deps;
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
@@ -27,12 +27,12 @@ export function catalogRoutes(deps: AppDeps) {
 
   app.get('/products', async (c) => {
     const { query, problems } = parseListingQuery(c.req.queries());
-    const [layout, tree] = await Promise.all([layoutFor(deps, c), loadCategoryTree(db)]);
+    const [layout, tree] = await Promise.all([layoutFor(deps, c), catalog.categoryTree()]);
     const category = query.category ? tree.bySlug.get(query.category) : undefined;
     if (query.category && !category) problems.push({ field: 'category', message: 'There is no such category.' });
     const [result, brands] = await Promise.all([
       listProducts(db, query, category ? descendantIds(category) : undefined),
-      listBrands(db, category ? descendantIds(category) : undefined),
+      catalog.brands(category ? descendantIds(category) : undefined),
     ]);
     const props: ListingProps = {
       layout,
@@ -52,12 +52,12 @@ export function catalogRoutes(deps: AppDeps) {
   app.get('/categories/:slug', async (c) => {
     const slug = c.req.param('slug');
     if (!isSlug(slug)) throw new NotFoundError();
-    const tree = await loadCategoryTree(db);
+    const tree = await catalog.categoryTree();
     const category = tree.bySlug.get(slug);
     if (!category) throw new NotFoundError();
     const { query, problems } = parseListingQuery(c.req.queries());
     const ids = descendantIds(category);
-    const [layout, result, brands] = await Promise.all([layoutFor(deps, c), listProducts(db, query, ids), listBrands(db, ids)]);
+    const [layout, result, brands] = await Promise.all([layoutFor(deps, c), listProducts(db, query, ids), catalog.brands(ids)]);
     const props: ListingProps = {
       layout,
       basePath: `/categories/${category.slug}`,
@@ -81,7 +81,7 @@ export function catalogRoutes(deps: AppDeps) {
     if (!product) throw new NotFoundError();
     const requested = Number(c.req.query('variant'));
     const variant = pickVariant(product.variants, Number.isSafeInteger(requested) ? requested : undefined);
-    const [layout, tree] = await Promise.all([layoutFor(deps, c), loadCategoryTree(db)]);
+    const [layout, tree] = await Promise.all([layoutFor(deps, c), catalog.categoryTree()]);
     const category = product.category_id === null ? undefined : tree.byId.get(product.category_id);
     const props = {
       layout,

@@ -1,0 +1,35 @@
+import type { DbOrTx } from '../db/database.js';
+import { loadCategoryTree, type CategoryTree } from './categories.js';
+import { listBrands } from './products.js';
+
+/**
+ * Catalog-wide reads that every page needs and that change only when staff edit the
+ * catalog: the category tree and the brand lists. Kept in this process for a short time;
+ * concurrent misses share one load, so a burst of requests makes one query, not hundreds.
+ * Staff edits call invalidate().
+ */
+export interface CatalogCache {
+  categoryTree(): Promise<CategoryTree>;
+  brands(categoryIds?: number[]): Promise<{ brand: string; count: number }[]>;
+  invalidate(): void;
+}
+
+export function createCatalogCache(db: DbOrTx, ttlMs = 30_000, now: () => number = Date.now): CatalogCache {
+  const entries = new Map<string, { expiresAt: number; value: Promise<unknown> }>();
+
+  function remember<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const cached = entries.get(key);
+    if (cached && cached.expiresAt > now()) return cached.value as Promise<T>;
+    const value = load();
+    entries.set(key, { expiresAt: now() + ttlMs, value });
+    // A failed load must not be served from the cache until it expires.
+    value.catch(() => entries.get(key)?.value === value && entries.delete(key));
+    return value;
+  }
+
+  return {
+    categoryTree: () => remember('categories', () => loadCategoryTree(db)),
+    brands: (categoryIds) => remember(`brands:${categoryIds?.join(',') ?? '*'}`, () => listBrands(db, categoryIds)),
+    invalidate: () => entries.clear(),
+  };
+}
