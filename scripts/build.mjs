@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.build-stamp');
 const css = join(root, 'public', 'build', 'app.css');
-const sources = ['src', 'views', 'migrations', 'public/app.js', 'tailwind.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const sources = ['src', 'views', 'migrations', 'scripts', 'public/app.js', 'tailwind.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;

@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { checkA11y, launchChromium, newStoreContext, viewports } from './support/browser.js';
+import { checkA11y, launchChromium, newContext, viewports } from './support/browser.js';
 
 const baseUrl = inject('baseUrl');
 const modes = [
@@ -41,7 +42,7 @@ describe.each(modes)('shopper with $mode', ({ js }) => {
     let context: BrowserContext;
     let page: Page;
     beforeEach(async () => {
-      context = await newStoreContext(browser, { viewport, javaScriptEnabled: js });
+      context = await newContext(browser, { viewport, javaScriptEnabled: js });
       page = await context.newPage();
     });
     afterEach(async () => {
@@ -105,6 +106,14 @@ describe.each(modes)('shopper with $mode', ({ js }) => {
       const appleCount = Number(await page.locator(`label[for="${await apple.getAttribute('id')}"] span`).last().textContent());
       expect(appleCount).toBeGreaterThan(1);
 
+      // A slow network: the price change then arrives while the brand's request is in flight.
+      await context.route(
+        (url) => url.pathname === '/products' && url.search !== '',
+        async (route) => {
+          await sleep(300);
+          await route.continue();
+        },
+      );
       await markDocument(page);
       await apple.check();
       await page.locator('#min_price').fill('500');

@@ -62,6 +62,7 @@ export function ListingPage(props: ListingProps): JSX.Element {
         </div>
       </div>
       {!props.categoryIsFilter && props.categoryChoices.length ? <SubcategoryLinks categories={props.categoryChoices} /> : ''}
+      {/* Newest filters win: a queued request would swap into the results element the one before it replaced. */}
       <form
         id={LISTING_FORM_ID}
         action={props.basePath}
@@ -71,6 +72,7 @@ export function ListingPage(props: ListingProps): JSX.Element {
         hx-swap="outerHTML"
         hx-push-url="true"
         hx-trigger="change, submit"
+        hx-sync="this:replace"
         class="grid gap-6 lg:grid-cols-[16rem_1fr]"
       >
         {query.q ? <input type="hidden" name="q" value={query.q} /> : ''}
@@ -253,7 +255,11 @@ export function ProductResults(props: ListingProps): JSX.Element {
   const first = (result.page - 1) * result.perPage + 1;
   const last = first + result.items.length - 1;
   return (
-    <section id={PRODUCT_RESULTS_ID} aria-label="Products" data-loading-dim>
+    <section id={PRODUCT_RESULTS_ID} aria-labelledby="product-results-heading" data-loading-dim>
+      {/* Cards title themselves with h3; this keeps the outline h1 → h2 → h3. */}
+      <h2 id="product-results-heading" class="sr-only">
+        Products
+      </h2>
       <p class="mb-4 text-sm text-slate-600" role="status">
         {result.total === 0 ? (
           <>

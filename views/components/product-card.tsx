@@ -7,7 +7,7 @@ export function ProductCard({ product, currency, eager = false }: { product: Pro
   const off = percentOff(product.price_min_cents, product.compare_at_cents);
   const soldOut = product.stock_total <= 0;
   return (
-    <article data-product-card class="group relative flex flex-col rounded-xl border border-slate-200 bg-white p-2 transition-shadow hover:shadow-md">
+    <article data-product-card class="group relative flex w-full flex-col rounded-xl border border-slate-200 bg-white p-2 transition-shadow hover:shadow-md">
       <div class="relative">
         <ProductImage url={product.image_url} alt={product.image_alt || product.name} eager={eager} class="rounded-lg" />
         <div class="absolute top-2 left-2 flex flex-col gap-1">
