@@ -23,6 +23,10 @@ try {
     const page = await context.newPage();
     for (const { name, path } of pages) {
       await page.goto(server.url + path, { waitUntil: 'load' });
+      // Scroll through once so lazy pictures are requested (and, offline, show their captions).
+      await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
+      await page.waitForTimeout(300);
+      await page.evaluate('window.scrollTo(0, 0)');
       const file = join(outDir, `${name}-${size}.png`);
       // A phone scrolls, so the whole page tells more; a desktop shot shows the first screen.
       await page.screenshot({ path: file, fullPage: size === 'phone' });

@@ -12,11 +12,11 @@ export interface HomeProps {
 export function HomePage({ layout, featured, newest }: HomeProps): JSX.Element {
   return (
     <ShopLayout layout={layout} title={layout.storeName} description={`Shop ${layout.storeName}: electronics, fashion, beauty, home and more.`}>
-      <section class="relative overflow-hidden rounded-3xl bg-gradient-to-br from-brand-900 via-brand-800 to-brand-600 px-6 py-12 text-white sm:px-12 sm:py-16">
+      <section class="relative overflow-hidden rounded-3xl bg-gradient-to-br from-brand-900 via-brand-800 to-brand-600 px-6 py-10 text-white sm:px-10 sm:py-12">
         <p class="text-sm font-semibold tracking-widest text-brand-100 uppercase">New season</p>
-        <h1 class="mt-3 max-w-2xl text-3xl font-extrabold tracking-tight sm:text-5xl">Everything you need, delivered fast.</h1>
+        <h1 class="mt-3 max-w-2xl text-3xl font-extrabold tracking-tight sm:text-4xl">Everything you need, delivered fast.</h1>
         <p class="mt-4 max-w-xl text-lg text-brand-50">From phones to fragrances and espresso machines: hundreds of products, honest prices, no tracking.</p>
-        <div class="mt-8 flex flex-wrap gap-3">
+        <div class="mt-6 flex flex-wrap gap-3">
           <a href="/products" class="btn bg-white text-brand-900 hover:bg-brand-50">
             Shop all products
           </a>
@@ -64,7 +64,7 @@ function SectionHeading({ id, title, href }: { id: string; title: string; href: 
 function CategoryTiles({ categories }: { categories: CategoryNode[] }): JSX.Element {
   if (!categories.length) return '';
   return (
-    <section aria-labelledby="categories-heading" class="mt-12">
+    <section aria-labelledby="categories-heading" class="mt-10">
       <h2 id="categories-heading" class="mb-4 text-xl font-bold tracking-tight text-slate-900">
         Shop by category
       </h2>

@@ -114,7 +114,7 @@ function Gallery({ images, productName }: { images: ProductImageRow[]; productNa
                 class="block rounded-lg ring-brand-600 aria-[current=true]:ring-2"
                 aria-current={index === 0 ? 'true' : 'false'}
               >
-                <ProductImage url={image.url} alt={`${image.alt || productName}, picture ${index + 1}`} class="rounded-lg" />
+                <ProductImage url={image.url} alt={`${image.alt || productName}, picture ${index + 1}`} caption={false} class="rounded-lg" />
               </a>
             </li>
           ))}
