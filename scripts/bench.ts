@@ -29,6 +29,8 @@ const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const REQUEST_HEADERS = { 'accept-encoding': 'br, gzip' };
 /** Settings of the store that must come from this script, not from the caller's shell. */
 const STORE_VARIABLES = ['PORT', 'HOST', 'APP_URL', 'DATABASE_URL', 'REDIS_URL', 'DATA_DIR', 'LOG_LEVEL', 'NODE_ENV'];
+/** Taken before any load: other work on the machine skews every number, so the report shows it. */
+const loadAverageAtStart = os.loadavg();
 const SERVER_CORE = '0';
 const LOAD_CORE = '1';
 
@@ -36,6 +38,8 @@ interface Measurement {
   target: string;
   url: string;
   requestsPerSecond: number;
+  /** CPU time (user + system) the server process spent per response; undefined off Linux. */
+  serverCpuMs: number | undefined;
   p50: number;
   p95: number;
   p99: number;
@@ -53,6 +57,8 @@ interface Probe {
 
 interface RunningServer {
   baseUrl: string;
+  /** CPU seconds the server process has used so far, from /proc; undefined where there is none. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -70,6 +76,8 @@ function positiveNumberFromEnv(name: string, fallback: number): number {
 
 const cleanups: Array<() => unknown> = [];
 let cleaning: Promise<void> | undefined;
+/** Set on SIGINT/SIGTERM: work still in flight then fails as its servers go, and that is expected. */
+let interrupted = false;
 
 function onCleanup(step: () => unknown): void {
   cleanups.push(step);
@@ -90,6 +98,7 @@ function cleanUp(): Promise<void> {
 
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\nbench: ${signal}, cleaning up…`);
     void cleanUp().finally(() => process.exit(code));
   });
@@ -112,6 +121,19 @@ function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...overrides };
 }
 
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm)": utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -127,7 +149,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
-  if ((await Promise.race([exited.then(() => 'exited'), sleep(10_000, 'timeout')])) === 'timeout') child.kill('SIGKILL');
+  if ((await Promise.race([exited.then(() => 'exited'), sleep(10_000, 'timeout', { ref: false })])) === 'timeout') child.kill('SIGKILL');
 }
 
 /** Starts `node <script>` pinned to the server core; resolves once `readyPath` answers 2xx. */
@@ -154,7 +176,7 @@ async function startServer(name: string, script: string, env: NodeJS.ProcessEnv,
     if (Date.now() > deadline) throw new Error(`${name} server was not ready within 120 s:\n${stderr}`);
     const response = await fetch(baseUrl + readyPath, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
     await response?.body?.cancel();
-    if (response?.ok) return { baseUrl, stop };
+    if (response?.ok) return { baseUrl, stop, cpuSeconds: () => cpuSecondsOf(child.pid) };
     await sleep(200);
   }
 }
@@ -240,17 +262,21 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
-async function measure(target: string, url: string): Promise<Measurement> {
+async function measure(target: string, server: RunningServer, path: string): Promise<Measurement> {
   console.log(`bench: ${target}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured…`);
+  const url = server.baseUrl + path;
   const first = await probe(url);
   await load(url, settings.warmupSeconds);
   const latencies: number[] = [];
+  const cpuBefore = server.cpuSeconds();
   const result = await load(url, settings.durationSeconds, (ms) => latencies.push(ms));
+  const cpuAfter = server.cpuSeconds();
   const sorted = Float64Array.from(latencies).sort();
   return {
     target,
     url,
     requestsPerSecond: result.requests.average,
+    serverCpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / Math.max(1, latencies.length),
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
@@ -265,7 +291,7 @@ async function measure(target: string, url: string): Promise<Measurement> {
 
 async function benchBare(): Promise<Measurement> {
   const server = await startServer('bare', 'dist/scripts/bench-bare-server.js', childEnv({}), '/');
-  const row = await measure('Bare Hono handler `/`', `${server.baseUrl}/`);
+  const row = await measure('Bare Hono handler `/`', server, '/');
   await server.stop();
   return row;
 }
@@ -273,8 +299,8 @@ async function benchBare(): Promise<Measurement> {
 async function benchStore(label: string, env: NodeJS.ProcessEnv): Promise<Measurement[]> {
   const server = await startServer(label.toLowerCase().replace(/\W+/g, '-'), 'dist/src/server.js', env, '/readyz');
   const rows = [
-    await measure(`${label} listing \`${LISTING_PATH}\``, server.baseUrl + LISTING_PATH),
-    await measure(`${label} product page \`${PRODUCT_PATH}\``, server.baseUrl + PRODUCT_PATH),
+    await measure(`${label} listing \`${LISTING_PATH}\``, server, LISTING_PATH),
+    await measure(`${label} product page \`${PRODUCT_PATH}\``, server, PRODUCT_PATH),
   ];
   await server.stop();
   return rows;
@@ -320,12 +346,12 @@ function problems(row: Measurement): string {
 
 function renderTable(rows: Measurement[], bare: Measurement): string {
   const lines = [
-    '| target | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | % of bare | errors/non-2xx |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| target | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | % of bare | errors/non-2xx | server CPU per response (ms) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
     ...rows.map((row) => {
       const share = ((row.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(1);
       const rps = Math.round(row.requestsPerSecond).toLocaleString('en-US');
-      return `| ${row.target} | ${rps} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p99)} | ${share} % | ${problems(row)} |`;
+      return `| ${row.target} | ${rps} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p99)} | ${share} % | ${problems(row)} | ${row.serverCpuMs === undefined ? '—' : row.serverCpuMs.toFixed(3)} |`;
     }),
   ];
   return lines.join('\n');
@@ -382,15 +408,18 @@ function renderReport(input: {
     '',
     `- CPU: ${cpus[0]?.model.trim() ?? 'unknown'} × ${cpus.length} (as \`os.cpus()\` reports them)`,
     `- Node ${process.version} on ${os.type()} ${os.release()}`,
+    `- Load average when the run started: ${loadAverageAtStart.map((value) => value.toFixed(2)).join(', ')} (1, 5, 15 min; other work on the machine skews every number)`,
     `- ${postgresText}`,
     '',
     '## Method',
     '',
     `- autocannon ${autocannonVersion()}, ${settings.connections} connections, no pipelining; per target a ${settings.warmupSeconds} s warm-up (discarded), then ${settings.durationSeconds} s measured. Targets run one after another, each server alone on its core. Override with BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_DURATION (seconds).`,
     `- ${pinningText}`,
-    `- Every request sends \`accept-encoding: br, gzip\`, as browsers do. Nothing is cached between requests: every page is read from the database and rendered each time.`,
+    `- Every request sends \`accept-encoding: br, gzip\`, as browsers do. No response cache: every request reads its products from the database and renders the page (the store's own in-process cache of catalog-wide data, such as the category tree, stays on, as in production).`,
     '- The store runs as in production, with its default `LOG_LEVEL=info` (one JSON line per request); the child\'s stdout goes to /dev/null. No REDIS_URL (in-memory store); NODE_ENV unset.',
     '- requests/s is autocannon\'s mean of per-second counts; p50/p95/p99 are computed from the time of every response in the measured window. Errors (connection errors, timeouts) and non-2xx answers are counted and shown, never dropped.',
+    '- Server CPU per response is the server process\'s user + system time (from /proc) over the measured window divided by the responses in it; for Postgres rows it leaves out the database\'s own CPU, for PGlite rows it includes it.',
+    '- Compare rows within one run (hence "% of bare"): on a shared virtual machine the same target can differ by a third from one run to the next.',
     settings.profileDir ? `- **CPU profiling was on** (BENCH_CPU_PROF_DIR=${settings.profileDir}): the store's numbers include the profiler's overhead.` : '',
     '',
     '## Results',
@@ -412,7 +441,7 @@ function renderReport(input: {
 
 main()
   .catch((error: unknown) => {
-    console.error('bench failed:', error);
+    if (!interrupted) console.error('bench failed:', error);
     process.exitCode = 1;
   })
   .finally(() => cleanUp());
