@@ -2,9 +2,10 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * The catalog: a category tree, products, their variants (the thing that is priced and
- * stocked) and images. Each product also keeps the cheapest price and total stock of its
- * active variants, maintained by a trigger, so listings can filter and sort by price and
- * availability through an index instead of aggregating every variant per request.
+ * stocked) and images. Each product also keeps a summary of its active variants (price
+ * range, the cheapest one's compare-at price, total stock), maintained by a trigger, so
+ * listings filter and sort through indexes instead of aggregating variants per request
+ * (docs/decisions/0001-catalog-summary-columns.md).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -43,6 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('option_names', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'::text[]`))
     .addColumn('price_min_cents', 'integer')
     .addColumn('price_max_cents', 'integer')
+    .addColumn('compare_at_cents', 'integer')
     .addColumn('stock_total', 'integer', (col) => col.notNull().defaultTo(0))
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
@@ -98,13 +100,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       UPDATE products p SET
         price_min_cents = s.price_min,
         price_max_cents = s.price_max,
+        compare_at_cents = s.compare_at,
         stock_total = s.stock
       FROM (
-        SELECT min(price_cents) AS price_min, max(price_cents) AS price_max, coalesce(sum(stock), 0)::integer AS stock
+        SELECT
+          min(price_cents) AS price_min,
+          max(price_cents) AS price_max,
+          coalesce(sum(stock), 0)::integer AS stock,
+          -- the cheapest variant's "was" price, when it really is above what it costs now
+          (array_agg(CASE WHEN compare_at_cents > price_cents THEN compare_at_cents END ORDER BY price_cents, position, id))[1] AS compare_at
         FROM product_variants WHERE product_id = target_product_id AND active
       ) s
       WHERE p.id = target_product_id
-        AND (p.price_min_cents, p.price_max_cents, p.stock_total) IS DISTINCT FROM (s.price_min, s.price_max, s.stock)
+        AND (p.price_min_cents, p.price_max_cents, p.compare_at_cents, p.stock_total)
+            IS DISTINCT FROM (s.price_min, s.price_max, s.compare_at, s.stock)
     $$`.execute(db);
   await sql`
     CREATE FUNCTION product_variants_summary_trigger() RETURNS trigger
@@ -118,7 +127,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     END $$`.execute(db);
   await sql`
     CREATE TRIGGER product_variants_summary
-    AFTER INSERT OR UPDATE OF price_cents, stock, active, product_id OR DELETE ON product_variants
+    AFTER INSERT OR UPDATE OF price_cents, compare_at_cents, stock, active, position, product_id OR DELETE ON product_variants
     FOR EACH ROW EXECUTE FUNCTION product_variants_summary_trigger()`.execute(db);
 }
 

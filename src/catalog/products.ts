@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTx } from '../db/database.js';
 import type { Database, ProductImage, ProductVariant } from '../db/schema.js';
 import type { ListingQuery } from './listing-query.js';
@@ -27,46 +27,44 @@ export interface ProductPageResult {
 }
 
 type ProductsQuery = SelectQueryBuilder<Database, 'products', object>;
+type Order = [Expression<unknown>, 'asc' | 'desc'];
 
 const listable = (eb: ExpressionBuilder<Database, 'products'>) =>
   eb.and([eb('products.active', '=', true), eb('products.price_min_cents', 'is not', null)]);
 
-function selectCards(query: ProductsQuery) {
-  return query.select((eb) => [
-    'products.id',
-    'products.slug',
-    'products.name',
-    'products.brand',
-    sql<number>`products.price_min_cents`.as('price_min_cents'),
-    sql<number>`products.price_max_cents`.as('price_max_cents'),
-    'products.stock_total',
-    eb
-      .selectFrom('product_variants as v')
-      .select('v.compare_at_cents')
-      .whereRef('v.product_id', '=', 'products.id')
-      .where('v.active', '=', true)
-      .whereRef('v.price_cents', '=', 'products.price_min_cents')
-      .whereRef('v.compare_at_cents', '>', 'v.price_cents')
-      .orderBy('v.position')
-      .limit(1)
-      .as('compare_at_cents'),
-    eb
-      .selectFrom('product_images as i')
-      .select('i.url')
-      .whereRef('i.product_id', '=', 'products.id')
-      .orderBy('i.position')
-      .orderBy('i.id')
-      .limit(1)
-      .as('image_url'),
-    eb
-      .selectFrom('product_images as i')
-      .select('i.alt')
-      .whereRef('i.product_id', '=', 'products.id')
-      .orderBy('i.position')
-      .orderBy('i.id')
-      .limit(1)
-      .as('image_alt'),
-  ]);
+/**
+ * Card columns for the products `ids` yields (with a `total` column), first picture
+ * included. The picture is a LATERAL join, so it is looked up only for the products shown.
+ */
+function cardsFor(db: DbOrTx, ids: SelectQueryBuilder<Database, 'products', { id: number; total: number }>) {
+  return db
+    .selectFrom(ids.as('chosen'))
+    .innerJoin('products', 'products.id', 'chosen.id')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('product_images')
+          .select(['product_images.url', 'product_images.alt'])
+          .whereRef('product_images.product_id', '=', 'products.id')
+          .orderBy('product_images.position')
+          .orderBy('product_images.id')
+          .limit(1)
+          .as('picture'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'products.id',
+      'products.slug',
+      'products.name',
+      'products.brand',
+      sql<number>`products.price_min_cents`.as('price_min_cents'),
+      sql<number>`products.price_max_cents`.as('price_max_cents'),
+      'products.compare_at_cents',
+      'products.stock_total',
+      'picture.url as image_url',
+      'picture.alt as image_alt',
+      'chosen.total',
+    ]);
 }
 
 function escapeLike(text: string): string {
@@ -89,55 +87,68 @@ function applyFilters(query: ProductsQuery, filters: ListingQuery, categoryIds: 
   return filtered;
 }
 
-function applySort<O>(query: SelectQueryBuilder<Database, 'products', O>, filters: ListingQuery): SelectQueryBuilder<Database, 'products', O> {
+/** The listing order; the id last, so pages never overlap or skip a product. */
+function sortOrder(filters: ListingQuery): Order[] {
+  const column = (name: string) => sql.ref(`products.${name}`);
   switch (filters.sort) {
     case 'price_asc':
-      return query.orderBy('products.price_min_cents', 'asc').orderBy('products.id', 'asc');
+      return [[column('price_min_cents'), 'asc'], [column('id'), 'asc']];
     case 'price_desc':
-      return query.orderBy('products.price_min_cents', 'desc').orderBy('products.id', 'desc');
+      return [[column('price_min_cents'), 'desc'], [column('id'), 'desc']];
     case 'name':
-      return query.orderBy('products.name', 'asc').orderBy('products.id', 'asc');
-    case 'relevance':
+      return [[column('name'), 'asc'], [column('id'), 'asc']];
+    case 'relevance': {
       // Until full-text ranking lands, a match in the name outranks one in the description.
-      if (filters.q) {
-        const pattern = `%${escapeLike(filters.q)}%`;
-        query = query.orderBy(sql`(products.name ILIKE ${pattern})`, 'desc');
-      }
-      return query.orderBy('products.featured', 'desc').orderBy('products.created_at', 'desc').orderBy('products.id', 'desc');
+      const byName: Order[] = filters.q ? [[sql`(products.name ILIKE ${`%${escapeLike(filters.q)}%`})`, 'desc']] : [];
+      return [...byName, [column('featured'), 'desc'], [column('created_at'), 'desc'], [column('id'), 'desc']];
+    }
     case 'newest':
-      return query.orderBy('products.created_at', 'desc').orderBy('products.id', 'desc');
+      return [[column('created_at'), 'desc'], [column('id'), 'desc']];
   }
 }
 
+function applyOrder<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, order: Order[]): SelectQueryBuilder<DB, TB, O> {
+  return order.reduce((ordered, [expression, direction]) => ordered.orderBy(expression, direction), query);
+}
+
 /**
- * One page of active products matching the filters. `categoryIds` limits the listing to
- * those categories (a category and its descendants). A page past the end shows the last page.
+ * One page of active products matching the filters, and how many match in all, in one
+ * statement: the inner query picks the page's ids (counting every match on the way), the
+ * outer one fetches their cards. `categoryIds` limits the listing to those categories (a
+ * category and its descendants). A page past the end shows the last page.
  */
 export async function listProducts(db: DbOrTx, filters: ListingQuery, categoryIds?: number[]): Promise<ProductPageResult> {
   const base = applyFilters(db.selectFrom('products'), filters, categoryIds);
-  const pageOf = (page: number) =>
-    applySort(selectCards(base), filters)
+  const order = sortOrder(filters);
+  const pageOf = (page: number) => {
+    const ids = applyOrder(base.select(['products.id', sql<number>`count(*) over ()`.as('total')]), order)
       .limit(filters.perPage)
-      .offset((page - 1) * filters.perPage)
-      .execute();
-  // Count and page in parallel; only a page past the end needs a second look.
-  const [{ total }, requested] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-    pageOf(filters.page),
-  ]);
-  const pageCount = Math.max(1, Math.ceil(total / filters.perPage));
-  const page = Math.min(filters.page, pageCount);
-  const items = page === filters.page ? requested : await pageOf(page);
-  return { items, total, page, pageCount, perPage: filters.perPage };
+      .offset((page - 1) * filters.perPage);
+    return applyOrder(cardsFor(db, ids), order).execute();
+  };
+  let page = filters.page;
+  let rows = await pageOf(page);
+  let total = rows[0]?.total ?? 0;
+  if (rows.length === 0 && page > 1) {
+    // Past the end (or nothing matches): count, then show the last page there is.
+    ({ total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow());
+    page = Math.max(1, Math.ceil(total / filters.perPage));
+    rows = total > 0 ? await pageOf(page) : [];
+  }
+  const items = rows.map(({ total: _total, ...card }) => card);
+  return { items, total, page, pageCount: Math.max(1, Math.ceil(total / filters.perPage)), perPage: filters.perPage };
 }
 
 export async function listFeaturedProducts(db: DbOrTx, limit: number): Promise<ProductCard[]> {
-  return selectCards(db.selectFrom('products'))
+  const ids = db
+    .selectFrom('products')
     .where(listable)
     .where('products.featured', '=', true)
+    .select(['products.id', sql<number>`0`.as('total')])
     .orderBy('products.id')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  const rows = await cardsFor(db, ids).orderBy('products.id').execute();
+  return rows.map(({ total: _total, ...card }) => card);
 }
 
 /** Brands among active products in scope, with how many products each has. */

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { preparingPool } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -29,7 +30,7 @@ export function connectPostgres(connectionString: string, options: { max?: numbe
   });
   // An idle client losing its connection (Postgres restart) must not crash the process.
   pool.on('error', () => {});
-  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) }), 'postgres');
 }
 
 /** PGlite options that make it answer like the pg driver: int8 (count, sum) as a number. */

@@ -41,6 +41,8 @@ export interface ProductsTable {
   /** Maintained by a trigger on product_variants; never written by the application. */
   price_min_cents: ColumnType<number | null, never, never>;
   price_max_cents: ColumnType<number | null, never, never>;
+  /** The cheapest active variant's compare-at price when it is above its price. */
+  compare_at_cents: ColumnType<number | null, never, never>;
   stock_total: ColumnType<number, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

@@ -1,5 +1,7 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv } from './context.js';
 
 const compressible = /^(text\/|application\/(json|javascript|xml|problem\+json)|image\/svg\+xml)/;
 const MIN_BYTES = 1024;
@@ -21,32 +23,53 @@ export function preferredEncoding(acceptEncoding: string | undefined): 'br' | 'g
 }
 
 /**
- * Compresses dynamic responses with zlib directly (hono/compress measured at over twice the
- * CPU). Brotli quality 2 compresses a 56 KB listing to 6.3 KB in 0.3 ms; quality 4 saves
- * 0.5 KB more for twice the time. Synchronous on purpose: for a page this small the hop to
- * libuv's thread pool costs more than the work, and a server pinned to one core gains nothing.
+ * Compresses with zlib directly (hono/compress measured at over twice the CPU). Brotli
+ * quality 2 compresses a 56 KB listing to 6.3 KB in 0.3 ms; quality 4 saves 0.5 KB more for
+ * twice the time. Synchronous on purpose: for a page this small the hop to libuv's thread
+ * pool costs more than the work, and a server pinned to one core gains nothing from it.
  */
-export function compression(): MiddlewareHandler {
+export function encodeBody(body: Buffer, encoding: 'br' | 'gzip' | undefined): { payload: Buffer; encoding?: 'br' | 'gzip' } {
+  if (!encoding || body.byteLength < MIN_BYTES) return { payload: body };
+  const payload =
+    encoding === 'br'
+      ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 2, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
+      : gzipSync(body, { level: 3 });
+  return { payload, encoding };
+}
+
+/** An HTML response, compressed as the client accepts, built without re-reading a Response body. */
+export function htmlResponse(c: Context<AppEnv>, html: string, status: ContentfulStatusCode): Response {
+  const { payload, encoding } = encodeBody(Buffer.from(html), preferredEncoding(c.req.header('Accept-Encoding')));
+  c.header('Content-Type', 'text/html; charset=UTF-8');
+  c.header('Vary', 'Accept-Encoding', { append: true });
+  if (encoding) c.header('Content-Encoding', encoding);
+  c.set('bodyEncoded', true);
+  return c.body(asBytes(payload), status);
+}
+
+/**
+ * Compresses the responses that did not come from htmlResponse (error pages, JSON): those
+ * are rarer, so re-reading their body is acceptable.
+ */
+export function compression(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
+    if (c.get('bodyEncoded')) return;
     const response = c.res;
     const type = response.headers.get('Content-Type') ?? '';
     if (!response.body || response.headers.has('Content-Encoding') || !compressible.test(type) || type.startsWith('text/event-stream')) return;
-    const encoding = preferredEncoding(c.req.header('Accept-Encoding'));
     const body = Buffer.from(await response.arrayBuffer());
+    const { payload, encoding } = encodeBody(body, preferredEncoding(c.req.header('Accept-Encoding')));
     const headers = new Headers(response.headers);
     headers.append('Vary', 'Accept-Encoding');
-    let payload: Buffer = body;
-    if (encoding && body.byteLength >= MIN_BYTES) {
-      payload =
-        encoding === 'br'
-          ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 2, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
-          : gzipSync(body, { level: 3 });
-      headers.set('Content-Encoding', encoding);
-    }
+    if (encoding) headers.set('Content-Encoding', encoding);
     headers.set('Content-Length', String(payload.byteLength));
     // Clear first: assigning over a response makes Hono copy the old headers onto the new one.
     c.res = undefined as unknown as Response;
-    c.res = new Response(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), { status: response.status, headers });
+    c.res = new Response(asBytes(payload), { status: response.status, headers });
   };
+}
+
+function asBytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(buffer.buffer as ArrayBuffer, buffer.byteOffset, buffer.byteLength);
 }

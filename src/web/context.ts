@@ -23,5 +23,7 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     log: Logger;
+    /** Set when the handler already produced the final (compressed) bytes. */
+    bodyEncoded: boolean;
   };
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './context.js';
+import { htmlResponse } from './compression.js';
 import { isFragmentRequest } from './htmx.js';
 
 type Renderable = string | Promise<string>;
@@ -16,5 +17,5 @@ export async function renderPage(
 ): Promise<Response> {
   c.header('Vary', 'HX-Request', { append: true });
   const html = views.fragment && isFragmentRequest(c) ? await views.fragment() : await views.page();
-  return c.html(html, status);
+  return htmlResponse(c, html, status);
 }
