@@ -12,8 +12,9 @@ import type pg from 'pg';
  * memory with plans.
  */
 export function preparingPool(pool: pg.Pool, limit = 200): PostgresPool {
-  const names = new Map<string, string>();
-  const nameFor = (text: string): string | undefined => {
+  // null: a text that must run unprepared from now on.
+  const names = new Map<string, string | null>();
+  const nameFor = (text: string): string | null | undefined => {
     let name = names.get(text);
     if (name === undefined && names.size < limit) {
       name = `hs_${createHash('sha1').update(text).digest('base64url').slice(0, 16)}`;
@@ -31,8 +32,10 @@ export function preparingPool(pool: pg.Pool, limit = 200): PostgresPool {
           try {
             return await client.query({ name, text, values });
           } catch (error) {
-            // A migration changed a table under a prepared `SELECT *`: run this one unprepared.
+            // A migration changed a table under a prepared `SELECT *`: run this text unprepared
+            // from now on (the stale plan stays on connections that already prepared it).
             if ((error as { code?: string }).code !== '0A000') throw error;
+            names.set(text, null);
             return client.query(text, values);
           }
         },

@@ -51,7 +51,7 @@ export function HomePage({ layout, featured, newest }: HomeProps): JSX.Element {
 function SectionHeading({ id, title, href }: { id: string; title: string; href: string }): JSX.Element {
   return (
     <div class="mb-4 flex items-baseline justify-between gap-4">
-      <h2 id={id} class="text-xl font-bold tracking-tight text-slate-900" safe>
+      <h2 id={id} class="section-title" safe>
         {title}
       </h2>
       <a href={href} class="text-sm font-semibold text-brand-700 hover:underline">
@@ -65,20 +65,15 @@ function CategoryTiles({ categories }: { categories: CategoryNode[] }): JSX.Elem
   if (!categories.length) return '';
   return (
     <section aria-labelledby="categories-heading" class="mt-10">
-      <h2 id="categories-heading" class="mb-4 text-xl font-bold tracking-tight text-slate-900">
+      <h2 id="categories-heading" class="section-title mb-4">
         Shop by category
       </h2>
-      <ul class="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
+      <ul class="category-tiles">
         {categories.map((category) => (
           <li>
-            <a
-              href={`/categories/${category.slug}`}
-              class="flex h-full flex-col rounded-xl border border-slate-200 bg-slate-50 p-4 transition-colors hover:border-brand-600 hover:bg-brand-50"
-            >
-              <span class="font-semibold text-slate-900" safe>
-                {category.name}
-              </span>
-              <span class="mt-1 line-clamp-2 text-sm text-slate-600" safe>
+            <a href={`/categories/${category.slug}`}>
+              <span safe>{category.name}</span>
+              <span safe>
                 {category.children.map((child) => child.name).join(' · ') || category.description}
               </span>
             </a>

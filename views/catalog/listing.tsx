@@ -49,7 +49,7 @@ export function ListingPage(props: ListingProps): JSX.Element {
       <Breadcrumbs crumbs={props.crumbs} />
       <div class="mb-6 flex flex-wrap items-end justify-between gap-4">
         <div>
-          <h1 class="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl" safe>
+          <h1 class="page-title" safe>
             {title}
           </h1>
           {props.intro ? (
@@ -103,14 +103,10 @@ export function ListingPage(props: ListingProps): JSX.Element {
 function SubcategoryLinks({ categories }: { categories: CategoryNode[] }): JSX.Element {
   return (
     <nav aria-label="Subcategories" class="mb-6">
-      <ul class="flex flex-wrap gap-2">
+      <ul class="chip-list">
         {categories.map((category) => (
           <li>
-            <a
-              href={`/categories/${category.slug}`}
-              class="inline-block rounded-full border border-slate-300 bg-white px-4 py-1.5 text-sm font-medium text-slate-700 hover:border-slate-400 hover:bg-slate-50"
-              safe
-            >
+            <a href={`/categories/${category.slug}`} safe>
               {category.name}
             </a>
           </li>
@@ -136,7 +132,7 @@ function Filters(props: ListingProps): JSX.Element {
   const priceValue = (field: 'min_price' | 'max_price', cents: number | undefined) =>
     problems.some((problem) => problem.field === field) ? '' : cents === undefined ? '' : centsToMajor(cents);
   return (
-    <details x-data="filters" class="group rounded-xl border border-slate-200 bg-white lg:self-start" open>
+    <details x-data="filters" class="rounded-xl border border-slate-200 bg-white lg:self-start" open>
       <summary class="flex cursor-pointer items-center gap-2 px-4 py-3 font-semibold text-slate-900 lg:hidden">
         <FilterIcon /> Filters
       </summary>
@@ -206,7 +202,7 @@ function Filters(props: ListingProps): JSX.Element {
           <Problem problems={problems} field="max_price" />
         </fieldset>
         <div class="flex items-center gap-2">
-          <input id="in_stock" name="in_stock" type="checkbox" value="1" checked={query.inStock} class="h-4 w-4 rounded border-slate-300 accent-brand-600" />
+          <input id="in_stock" name="in_stock" type="checkbox" value="1" checked={query.inStock} class="checkbox" />
           <label for="in_stock" class="text-sm text-slate-700">
             In stock only
           </label>
@@ -214,20 +210,14 @@ function Filters(props: ListingProps): JSX.Element {
         {props.brands.length ? (
           <fieldset>
             <legend class="label">Brand</legend>
-            <ul class="max-h-64 space-y-1.5 overflow-y-auto pr-1">
+            {/* Dozens of rows: the list styles them (.facet-list), so each row carries no class. */}
+            <ul class="facet-list">
               {props.brands.map(({ brand, count }, index) => (
-                <li class="flex items-center gap-2">
-                  <input
-                    id={`brand-${index}`}
-                    name="brand"
-                    type="checkbox"
-                    value={brand}
-                    checked={query.brands.includes(brand)}
-                    class="h-4 w-4 rounded border-slate-300 accent-brand-600"
-                  />
-                  <label for={`brand-${index}`} class="flex flex-1 justify-between gap-2 text-sm text-slate-700">
+                <li>
+                  <input id={`brand-${index}`} name="brand" type="checkbox" value={brand} checked={query.brands.includes(brand)} />
+                  <label for={`brand-${index}`}>
                     <span safe>{brand}</span>
-                    <span class="text-slate-500">{count}</span>
+                    <span>{count}</span>
                   </label>
                 </li>
               ))}

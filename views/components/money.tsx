@@ -1,6 +1,6 @@
 import { formatMoney } from '../../src/lib/money.js';
 
-/** A price; with a compare-at above it, the old price struck through beside it. */
+/** A price; with a compare-at above it, the old price struck through beside it. The first span is the price (styled by .price-sale/.price-lg). */
 export function Price({
   cents,
   maxCents,
@@ -17,15 +17,19 @@ export function Price({
   const current = formatMoney(cents, currency);
   const isRange = maxCents !== undefined && maxCents > cents;
   const onSale = compareAtCents != null && compareAtCents > cents;
-  const priceClass = size === 'large' ? 'text-2xl font-bold' : 'text-base font-semibold';
+  const variants = `${size === 'large' ? ' price-lg' : ''}${onSale ? ' price-sale' : ''}`;
   return (
-    <p class="flex flex-wrap items-baseline gap-x-2">
-      <span class={`${priceClass} ${onSale ? 'text-rose-700' : 'text-slate-900'}`}>
-        {isRange ? <span class="text-sm font-normal text-slate-600">From </span> : ''}
+    <p class={`price${variants}`}>
+      {isRange ? (
+        <span>
+          <span class="from">From </span>
+          <span safe>{current}</span>
+        </span>
+      ) : (
         <span safe>{current}</span>
-      </span>
+      )}
       {onSale ? (
-        <span class="text-sm text-slate-600 line-through">
+        <span class="was">
           <span class="sr-only">Was </span>
           <span safe>{formatMoney(compareAtCents, currency)}</span>
         </span>

@@ -12,7 +12,7 @@ export function pageWindow(current: number, count: number): (number | 'gap')[] {
 
 /**
  * Links that work as plain links; with htmx they swap only `target` and push the URL, so
- * back and forward still work.
+ * back and forward still work. The nav styles its links, current page and gaps (.pagination).
  */
 export function Pagination({ page, pageCount, hrefFor, target }: { page: number; pageCount: number; hrefFor: (page: number) => string; target: string }): JSX.Element {
   if (pageCount <= 1) return '';
@@ -23,22 +23,21 @@ export function Pagination({ page, pageCount, hrefFor, target }: { page: number;
       hx-target={`#${target}`}
       hx-swap="outerHTML show:top"
       hx-push-url="true"
-      class="inline-flex h-10 min-w-10 items-center justify-center rounded-lg border border-slate-300 bg-white px-3 text-sm font-medium text-slate-700 hover:bg-slate-50"
       {...extra}
     >
       {label}
     </a>
   );
   return (
-    <nav aria-label="Pagination" class="mt-8 flex flex-wrap items-center justify-center gap-2">
+    <nav aria-label="Pagination" class="pagination">
       {page > 1 ? link(page - 1, <><ChevronIcon direction="left" /><span>Previous</span></>, { rel: 'prev' }) : ''}
       {pageWindow(page, pageCount).map((entry) =>
         entry === 'gap' ? (
-          <span class="px-1 text-slate-500" aria-hidden="true">
+          <span aria-hidden="true">
             …
           </span>
         ) : entry === page ? (
-          <span aria-current="page" class="inline-flex h-10 min-w-10 items-center justify-center rounded-lg bg-slate-900 px-3 text-sm font-semibold text-white">
+          <span aria-current="page">
             <span class="sr-only">Page </span>
             {entry}
           </span>

@@ -6,44 +6,46 @@ import { ProductImage } from './product-image.js';
 export function ProductCard({ product, currency, eager = false }: { product: ProductCardData; currency: string; eager?: boolean }): JSX.Element {
   const off = percentOff(product.price_min_cents, product.compare_at_cents);
   const soldOut = product.stock_total <= 0;
+  const image = <ProductImage url={product.image_url} alt={product.image_alt || product.name} eager={eager} class="rounded-lg" />;
   return (
-    <article data-product-card class="group relative flex w-full flex-col rounded-xl border border-slate-200 bg-white p-2 transition-shadow hover:shadow-md">
-      <div class="relative">
-        <ProductImage url={product.image_url} alt={product.image_alt || product.name} eager={eager} class="rounded-lg" />
-        <div class="absolute top-2 left-2 flex flex-col gap-1">
-          {off ? <span class="rounded-md bg-rose-700 px-2 py-0.5 text-xs font-bold text-white">−{off}%</span> : ''}
-          {soldOut ? <span class="rounded-md bg-slate-800 px-2 py-0.5 text-xs font-bold text-white">Sold out</span> : ''}
+    <article data-product-card class="product-card">
+      {off || soldOut ? (
+        <div class="card-media">
+          {image}
+          <div>
+            {off ? <span class="badge bg-rose-700">−{off}%</span> : ''}
+            {soldOut ? <span class="badge bg-slate-800">Sold out</span> : ''}
+          </div>
         </div>
-      </div>
-      <div class="flex flex-1 flex-col gap-1 px-1 pt-3 pb-1">
+      ) : (
+        image
+      )}
+      <div class="card-body">
         {product.brand ? (
-          <p class="text-xs font-medium tracking-wide text-slate-600 uppercase" safe>
+          <p class="card-brand" safe>
             {product.brand}
           </p>
         ) : (
           ''
         )}
-        <h3 class="line-clamp-2 text-sm font-semibold text-slate-900">
-          <a href={`/products/${product.slug}`} class="after:absolute after:inset-0 focus-visible:outline-none" safe>
+        <h3 class="card-title">
+          <a href={`/products/${product.slug}`} safe>
             {product.name}
           </a>
         </h3>
-        <div class="mt-auto pt-1">
-          <Price cents={product.price_min_cents} maxCents={product.price_max_cents} compareAtCents={product.compare_at_cents} currency={currency} />
-        </div>
+        <Price cents={product.price_min_cents} maxCents={product.price_max_cents} compareAtCents={product.compare_at_cents} currency={currency} />
       </div>
     </article>
   );
 }
 
+/** Cards in a grid; each list item stretches its card to the row's height. */
 export function ProductGrid({ products, currency, eagerCount = 0 }: { products: ProductCardData[]; currency: string; eagerCount?: number }): JSX.Element {
   return (
-    <ul class="grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 lg:grid-cols-4">
+    <ul class="product-grid">
       {products.map((product, index) => (
-        <li class="flex">
-          <div class="flex w-full">
-            <ProductCard product={product} currency={currency} eager={index < eagerCount} />
-          </div>
+        <li>
+          <ProductCard product={product} currency={currency} eager={index < eagerCount} />
         </li>
       ))}
     </ul>

@@ -20,8 +20,8 @@ export function ProductImage({
   class?: string;
 }): JSX.Element {
   return (
-    <div class={`media-frame ${ratio} ${className}`}>
-      {url ? <img src={url} alt={alt} loading={eager ? 'eager' : 'lazy'} decoding="async" width="600" height="600" /> : ''}
+    <div class={className ? `media-frame ${ratio} ${className}` : `media-frame ${ratio}`}>
+      {url ? <img src={url} alt={alt} loading={eager ? 'eager' : 'lazy'} width="600" height="600" /> : ''}
       {caption || !url ? (
         <span class="media-fallback" aria-hidden={url ? 'true' : undefined} safe>
           {alt}
