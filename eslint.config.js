@@ -7,7 +7,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['public/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', HTMLImageElement: 'readonly' } },
   },
   {
     files: ['scripts/**/*.mjs'],

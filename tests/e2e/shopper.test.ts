@@ -115,6 +115,11 @@ describe.each(modes)('shopper with $mode', ({ js }) => {
         },
       );
       await markDocument(page);
+      // On a phone with JavaScript the filters start folded away; the shopper opens them.
+      const filters = page.locator('details:has(#min_price)');
+      if (!(await filters.evaluate((details) => (details as { open: boolean }).open))) {
+        await filters.locator('summary').click();
+      }
       await apple.check();
       await page.locator('#min_price').fill('500');
       if (js) {

@@ -47,19 +47,17 @@ export function ListingPage(props: ListingProps): JSX.Element {
   return (
     <ShopLayout layout={layout} title={title + pageSuffix} description={props.intro}>
       <Breadcrumbs crumbs={props.crumbs} />
-      <div class="mb-6 flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 class="page-title" safe>
-            {title}
-          </h1>
-          {props.intro ? (
-            <p class="mt-1 max-w-2xl text-slate-600" safe>
-              {props.intro}
-            </p>
-          ) : (
-            ''
-          )}
-        </div>
+      <div class="mb-6">
+        <h1 class="page-title" safe>
+          {title}
+        </h1>
+        {props.intro ? (
+          <p class="mt-1 max-w-2xl text-slate-600" safe>
+            {props.intro}
+          </p>
+        ) : (
+          ''
+        )}
       </div>
       {!props.categoryIsFilter && props.categoryChoices.length ? <SubcategoryLinks categories={props.categoryChoices} /> : ''}
       {/* Newest filters win: a queued request would swap into the results element the one before it replaced. */}

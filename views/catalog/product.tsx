@@ -60,7 +60,7 @@ export function ProductDetailSection({ layout, product, variant, options }: Prod
           ) : (
             ''
           )}
-          <h1 class="mt-1 text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl" safe>
+          <h1 class="page-title mt-1" safe>
             {product.name}
           </h1>
         </div>
@@ -111,7 +111,7 @@ function Gallery({ images, productName }: { images: ProductImageRow[]; productNa
                 href={image.url}
                 x-on:click="show"
                 data-gallery-index={String(index)}
-                class="block rounded-lg ring-brand-600 aria-[current=true]:ring-2"
+                class="thumb"
                 aria-current={index === 0 ? 'true' : 'false'}
               >
                 <ProductImage url={image.url} alt={`${image.alt || productName}, picture ${index + 1}`} caption={false} class="rounded-lg" />
@@ -133,6 +133,7 @@ function OptionPicker({ group, slug }: { group: OptionGroup; slug: string }): JS
       <legend class="mb-2 text-sm font-medium text-slate-700">
         <span safe>{group.name}</span>: <span class="font-semibold text-slate-900" safe>{selected?.value ?? ''}</span>
       </legend>
+      {/* .chip styles the chosen choice by its aria-current. */}
       <ul class="flex flex-wrap gap-2">
         {group.choices.map((choice) => {
           const href = `/products/${slug}?variant=${choice.variantId}`;
@@ -145,9 +146,7 @@ function OptionPicker({ group, slug }: { group: OptionGroup; slug: string }): JS
                 hx-swap="outerHTML"
                 hx-push-url="true"
                 aria-current={choice.selected ? 'true' : undefined}
-                class={`inline-flex min-h-10 items-center rounded-lg border px-3 py-2 text-sm font-medium ${
-                  choice.selected ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white text-slate-800 hover:border-slate-500'
-                } ${choice.inStock ? '' : 'line-through decoration-slate-400'}`}
+                class={choice.inStock ? 'chip' : 'chip chip-sold'}
               >
                 <span safe>{choice.value}</span>
                 {choice.inStock ? '' : <span class="sr-only"> (sold out)</span>}

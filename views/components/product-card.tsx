@@ -28,7 +28,7 @@ export function ProductCard({ product, currency, eager = false }: { product: Pro
         ) : (
           ''
         )}
-        <h3 class="card-title">
+        <h3>
           <a href={`/products/${product.slug}`} safe>
             {product.name}
           </a>
