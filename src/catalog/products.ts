@@ -1,4 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DbOrTx } from '../db/database.js';
 import type { Database, ProductImage, ProductVariant } from '../db/schema.js';
 import type { ListingQuery } from './listing-query.js';
@@ -164,6 +165,10 @@ export async function listBrands(db: DbOrTx, categoryIds?: number[]): Promise<{ 
   return query.execute();
 }
 
+/** What a product page shows of a variant and of a picture. */
+export type VariantView = Pick<ProductVariant, 'id' | 'sku' | 'options' | 'price_cents' | 'compare_at_cents' | 'stock' | 'weight_grams'>;
+export type ImageView = Pick<ProductImage, 'id' | 'variant_id' | 'url' | 'alt'>;
+
 export interface ProductDetail {
   id: number;
   slug: string;
@@ -172,23 +177,42 @@ export interface ProductDetail {
   brand: string | null;
   category_id: number | null;
   option_names: string[];
-  variants: ProductVariant[];
-  images: ProductImage[];
+  variants: VariantView[];
+  images: ImageView[];
 }
 
-/** An active product with its active variants and images, or undefined. */
+/** An active product with its active variants and its pictures, in one statement; or undefined. */
 export async function findProductBySlug(db: DbOrTx, slug: string): Promise<ProductDetail | undefined> {
   const product = await db
     .selectFrom('products')
-    .select(['id', 'slug', 'name', 'description', 'brand', 'category_id', 'option_names'])
-    .where('slug', '=', slug)
-    .where('active', '=', true)
+    .where('products.slug', '=', slug)
+    .where('products.active', '=', true)
+    .select((eb) => [
+      'products.id',
+      'products.slug',
+      'products.name',
+      'products.description',
+      'products.brand',
+      'products.category_id',
+      'products.option_names',
+      jsonArrayFrom(
+        eb
+          .selectFrom('product_variants')
+          .select(['id', 'sku', 'options', 'price_cents', 'compare_at_cents', 'stock', 'weight_grams'])
+          .whereRef('product_variants.product_id', '=', 'products.id')
+          .where('product_variants.active', '=', true)
+          .orderBy('product_variants.position')
+          .orderBy('product_variants.id'),
+      ).as('variants'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('product_images')
+          .select(['id', 'variant_id', 'url', 'alt'])
+          .whereRef('product_images.product_id', '=', 'products.id')
+          .orderBy('product_images.position')
+          .orderBy('product_images.id'),
+      ).as('images'),
+    ])
     .executeTakeFirst();
-  if (!product) return undefined;
-  const [variants, images] = await Promise.all([
-    db.selectFrom('product_variants').selectAll().where('product_id', '=', product.id).where('active', '=', true).orderBy('position').orderBy('id').execute(),
-    db.selectFrom('product_images').selectAll().where('product_id', '=', product.id).orderBy('position').orderBy('id').execute(),
-  ]);
-  if (variants.length === 0) return undefined;
-  return { ...product, variants, images };
+  return product && product.variants.length > 0 ? product : undefined;
 }

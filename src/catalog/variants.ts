@@ -26,7 +26,9 @@ export function pickVariant<T extends Pick<ProductVariant, 'id' | 'stock'>>(vari
  * variant that matches it and the selected variant's other options, or failing that to the
  * first variant with that value.
  */
-export function optionGroups(optionNames: string[], variants: ProductVariant[], selected: ProductVariant): OptionGroup[] {
+type OptionedVariant = Pick<ProductVariant, 'id' | 'stock' | 'options'>;
+
+export function optionGroups(optionNames: string[], variants: OptionedVariant[], selected: OptionedVariant): OptionGroup[] {
   const names = [...new Set([...optionNames, ...variants.flatMap((variant) => Object.keys(variant.options))])];
   return names.map((name) => {
     const values = [...new Set(variants.map((variant) => variant.options[name]).filter((value): value is string => value !== undefined))];

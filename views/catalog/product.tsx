@@ -1,7 +1,6 @@
 import type { CategoryNode } from '../../src/catalog/categories.js';
-import type { ProductDetail } from '../../src/catalog/products.js';
+import type { ImageView, ProductDetail, VariantView } from '../../src/catalog/products.js';
 import type { OptionGroup } from '../../src/catalog/variants.js';
-import type { ProductImage as ProductImageRow, ProductVariant } from '../../src/db/schema.js';
 import { percentOff } from '../../src/lib/money.js';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { Price } from '../components/money.js';
@@ -13,7 +12,7 @@ export const PRODUCT_DETAIL_ID = 'product-detail';
 export interface ProductViewProps {
   layout: LayoutProps;
   product: ProductDetail;
-  variant: ProductVariant;
+  variant: VariantView;
   options: OptionGroup[];
   categoryPath: CategoryNode[];
   canonicalUrl: string;
@@ -92,13 +91,13 @@ export function ProductDetailSection({ layout, product, variant, options }: Prod
 }
 
 /** The chosen variant's own pictures first, then the product's shared ones. */
-function imagesFor(images: ProductImageRow[], variant: ProductVariant): ProductImageRow[] {
+function imagesFor(images: ImageView[], variant: VariantView): ImageView[] {
   const own = images.filter((image) => image.variant_id === variant.id);
   const shared = images.filter((image) => image.variant_id === null);
   return own.length ? [...own, ...shared] : shared.length ? shared : images.slice(0, 1);
 }
 
-function Gallery({ images, productName }: { images: ProductImageRow[]; productName: string }): JSX.Element {
+function Gallery({ images, productName }: { images: ImageView[]; productName: string }): JSX.Element {
   const [main] = images;
   return (
     <div x-data="gallery" class="flex flex-col gap-3">
