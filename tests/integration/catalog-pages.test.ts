@@ -106,7 +106,11 @@ describe('product listing', () => {
     expect(textOf(page, '#min_price-error')).toContain('Enter an amount');
     expect(page.querySelector('#min_price')?.getAttribute('aria-invalid')).toBe('true');
     expect(page.querySelectorAll('[data-product-card]').length).toBe(24);
+    expect(textOf(page, '[role=alert]')).toContain('Minimum price: Enter an amount');
     expect((await get('/products?min_price=50&max_price=10')).status).toBe(400);
+    const unknownCategory = await get('/products?category=no-such-thing');
+    expect(unknownCategory.status).toBe(400);
+    expect(textOf(await htmlOf(unknownCategory), '[role=alert]')).toContain('Category: There is no such category.');
   });
 
   it('answers htmx with only the results fragment, varying on HX-Request', async () => {
@@ -116,6 +120,13 @@ describe('product listing', () => {
     expect(body.startsWith('<section id="product-results"')).toBe(true);
     expect(body).not.toContain('<html');
     expect(body.match(/data-product-card/g)).toHaveLength(7);
+  });
+
+  it('tells htmx about a mistyped filter inside the fragment it swaps', async () => {
+    const response = await get('/products?min_price=abc', { 'HX-Request': 'true' });
+    expect(response.status).toBe(400);
+    const fragment = await htmlOf(response);
+    expect(textOf(fragment, '#product-results [role=alert]')).toContain('Minimum price: Enter an amount');
   });
 
   it('escapes text from the database', async () => {

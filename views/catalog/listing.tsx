@@ -114,6 +114,29 @@ function SubcategoryLinks({ categories }: { categories: CategoryNode[] }): JSX.E
   );
 }
 
+const fieldLabels: Record<ListingQueryProblem['field'], string> = {
+  q: 'Search',
+  category: 'Category',
+  brand: 'Brand',
+  min_price: 'Minimum price',
+  max_price: 'Maximum price',
+};
+
+/** Says which parts of the address could not be used; the listing shows what it could without them. */
+function ProblemSummary({ problems }: { problems: ListingQueryProblem[] }): JSX.Element {
+  if (!problems.length) return '';
+  return (
+    <div role="alert" class="mb-6 rounded-lg border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
+      <p class="font-semibold">Some filters could not be used, so they were left out:</p>
+      <ul class="mt-1 list-disc pl-5">
+        {problems.map((problem) => (
+          <li safe>{`${fieldLabels[problem.field]}: ${problem.message}`}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function Problem({ problems, field }: { problems: ListingQueryProblem[]; field: ListingQueryProblem['field'] }): JSX.Element {
   const problem = problems.find((candidate) => candidate.field === field);
   return problem ? (
@@ -248,6 +271,7 @@ export function ProductResults(props: ListingProps): JSX.Element {
       <h2 id="product-results-heading" class="sr-only">
         Products
       </h2>
+      <ProblemSummary problems={props.problems} />
       <p class="mb-4 text-sm text-slate-600" role="status">
         {result.total === 0 ? (
           <>
