@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as createCatalog from './20261122000000_create_catalog.js';
+import * as addProductSearch from './20261122010000_add_product_search.js';
 
 /**
  * Every migration, by name, in order. Listed statically (not read from disk) so the same
@@ -7,4 +8,5 @@ import * as createCatalog from './20261122000000_create_catalog.js';
  */
 export const migrations: Record<string, Migration> = {
   '20261122000000_create_catalog': createCatalog,
+  '20261122010000_add_product_search': addProductSearch,
 };

@@ -1,8 +1,9 @@
-import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DbOrTx } from '../db/database.js';
 import type { Database, ProductImage, ProductVariant } from '../db/schema.js';
 import type { ListingQuery } from './listing-query.js';
+import { correctSpelling, loadSearchVocabulary, searchTerms } from './search.js';
 
 /** What a product card shows. */
 export interface ProductCard {
@@ -21,6 +22,8 @@ export interface ProductCard {
 
 export interface ProductPageResult {
   items: ProductCard[];
+  /** Set when nothing matched the search as typed and these corrected words were searched instead. */
+  correctedQuery?: string;
   total: number;
   page: number;
   pageCount: number;
@@ -68,10 +71,6 @@ function cardsFor(db: DbOrTx, ids: SelectQueryBuilder<Database, 'products', { id
     ]);
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
 function applyFilters(query: ProductsQuery, filters: ListingQuery, categoryIds: number[] | undefined): ProductsQuery {
   let filtered = query.where(listable);
   if (categoryIds) filtered = filtered.where('products.category_id', 'in', categoryIds.length ? categoryIds : [-1]);
@@ -80,10 +79,9 @@ function applyFilters(query: ProductsQuery, filters: ListingQuery, categoryIds: 
   if (filters.maxPriceCents !== undefined) filtered = filtered.where('products.price_min_cents', '<=', filters.maxPriceCents);
   if (filters.inStock) filtered = filtered.where('products.stock_total', '>', 0);
   if (filters.q) {
-    const pattern = `%${escapeLike(filters.q)}%`;
-    filtered = filtered.where((eb) =>
-      eb.or([eb('products.name', 'ilike', pattern), eb('products.brand', 'ilike', pattern), eb('products.description', 'ilike', pattern)]),
-    );
+    const terms = searchTerms(filters.q);
+    // Nothing searchable typed ("%", "!!!"): nothing found, never the whole catalog.
+    filtered = terms ? filtered.where(terms.matches) : filtered.where(sql<SqlBool>`false`);
   }
   return filtered;
 }
@@ -99,9 +97,9 @@ function sortOrder(filters: ListingQuery): Order[] {
     case 'name':
       return [[column('name'), 'asc'], [column('id'), 'asc']];
     case 'relevance': {
-      // Until full-text ranking lands, a match in the name outranks one in the description.
-      const byName: Order[] = filters.q ? [[sql`(products.name ILIKE ${`%${escapeLike(filters.q)}%`})`, 'desc']] : [];
-      return [...byName, [column('featured'), 'desc'], [column('created_at'), 'desc'], [column('id'), 'desc']];
+      const terms = filters.q ? searchTerms(filters.q) : undefined;
+      const byRank: Order[] = terms ? [[terms.rank, 'desc']] : [];
+      return [...byRank, [column('featured'), 'desc'], [column('created_at'), 'desc'], [column('id'), 'desc']];
     }
     case 'newest':
       return [[column('created_at'), 'desc'], [column('id'), 'desc']];
@@ -119,6 +117,16 @@ function applyOrder<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB
  * category and its descendants). A page past the end shows the last page.
  */
 export async function listProducts(db: DbOrTx, filters: ListingQuery, categoryIds?: number[]): Promise<ProductPageResult> {
+  const result = await listMatching(db, filters, categoryIds);
+  if (result.total > 0 || !filters.q) return result;
+  // Nothing found: try again with typos corrected against the catalog's own words.
+  const correctedQuery = correctSpelling(filters.q, await loadSearchVocabulary(db));
+  if (!correctedQuery) return result;
+  const corrected = await listMatching(db, { ...filters, q: correctedQuery }, categoryIds);
+  return corrected.total > 0 ? { ...corrected, correctedQuery } : result;
+}
+
+async function listMatching(db: DbOrTx, filters: ListingQuery, categoryIds?: number[]): Promise<ProductPageResult> {
   const base = applyFilters(db.selectFrom('products'), filters, categoryIds);
   const order = sortOrder(filters);
   const pageOf = (page: number) => {
@@ -215,4 +223,18 @@ export async function findProductBySlug(db: DbOrTx, slug: string): Promise<Produ
     ])
     .executeTakeFirst();
   return product && product.variants.length > 0 ? product : undefined;
+}
+
+/** The product and variant an exact SKU names ("BEA-ESS-ESS-001"), among active products. */
+export async function findVariantBySku(db: DbOrTx, text: string): Promise<{ slug: string; variantId: number } | undefined> {
+  const sku = text.trim();
+  if (!/^[\w.-]{3,64}$/.test(sku)) return undefined;
+  return db
+    .selectFrom('product_variants')
+    .innerJoin('products', 'products.id', 'product_variants.product_id')
+    .select(['products.slug', 'product_variants.id as variantId'])
+    .where('product_variants.sku', 'in', [...new Set([sku, sku.toUpperCase()])])
+    .where('product_variants.active', '=', true)
+    .where('products.active', '=', true)
+    .executeTakeFirst();
 }

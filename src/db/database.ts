@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { preparingPool } from './prepared-statements.js';
@@ -33,8 +34,8 @@ export function connectPostgres(connectionString: string, options: { max?: numbe
   return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) }), 'postgres');
 }
 
-/** PGlite options that make it answer like the pg driver: int8 (count, sum) as a number. */
-export const pgliteOptions = { parsers: { 20: (value: string) => Number.parseInt(value, 10) } };
+/** PGlite options that make it answer like the pg driver (int8 as a number) and carry the extensions migrations use. */
+export const pgliteOptions = { parsers: { 20: (value: string) => Number.parseInt(value, 10) }, extensions: { pg_trgm } };
 
 /** Embedded Postgres in `dataDir`, or in memory when dataDir is undefined. */
 export async function openPglite(dataDir: string | undefined, options: { loadDataDir?: Blob } = {}): Promise<DatabaseHandle> {

@@ -44,6 +44,9 @@ export interface ProductsTable {
   /** The cheapest active variant's compare-at price when it is above its price. */
   compare_at_cents: ColumnType<number | null, never, never>;
   stock_total: ColumnType<number, never, never>;
+  /** Maintained by triggers for search (migrations/20261122010000_add_product_search.ts). */
+  search_document: ColumnType<string, never, never>;
+  search_text: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

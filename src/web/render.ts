@@ -19,3 +19,12 @@ export async function renderPage(
   const html = views.fragment && isFragmentRequest(c) ? await views.fragment() : await views.page();
   return htmlResponse(c, html, status);
 }
+
+/** A 303 for browsers; htmx gets HX-Redirect so it navigates instead of swapping a redirect into a fragment. */
+export function redirectTo(c: Context<AppEnv>, location: string): Response {
+  if (isFragmentRequest(c)) {
+    c.header('HX-Redirect', location);
+    return c.body(null, 204);
+  }
+  return c.redirect(location, 303);
+}

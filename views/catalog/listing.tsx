@@ -272,6 +272,14 @@ export function ProductResults(props: ListingProps): JSX.Element {
         Products
       </h2>
       <ProblemSummary problems={props.problems} />
+      {result.correctedQuery ? (
+        <p class="mb-4 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-corrected-query>
+          No products matched <strong safe>“{props.query.q}”</strong>. Showing results for{' '}
+          <strong safe>“{result.correctedQuery}”</strong> instead.
+        </p>
+      ) : (
+        ''
+      )}
       <p class="mb-4 text-sm text-slate-600" role="status">
         {result.total === 0 ? (
           <>

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { ancestry, descendantIds } from '../../catalog/categories.js';
 import { parseListingQuery } from '../../catalog/listing-query.js';
-import { findProductBySlug, listFeaturedProducts, listProducts } from '../../catalog/products.js';
+import { findProductBySlug, findVariantBySku, listFeaturedProducts, listProducts } from '../../catalog/products.js';
 import { optionGroups, pickVariant } from '../../catalog/variants.js';
 import { isSlug } from '../../lib/slugs.js';
 import { HomePage } from '../../../views/catalog/home.js';
@@ -10,7 +10,7 @@ import { ProductDetailSection, ProductPage } from '../../../views/catalog/produc
 import type { AppDeps, AppEnv } from '../context.js';
 import { NotFoundError } from '../errors.js';
 import { layoutFor } from '../layout.js';
-import { renderPage } from '../render.js';
+import { redirectTo, renderPage } from '../render.js';
 
 export function catalogRoutes(deps: AppDeps) {
   const { db, catalog } = deps;
@@ -27,6 +27,9 @@ export function catalogRoutes(deps: AppDeps) {
 
   app.get('/products', async (c) => {
     const { query, problems } = parseListingQuery(c.req.queries());
+    // A search for an exact SKU goes straight to that product and variant.
+    const sku = query.q ? await findVariantBySku(db, query.q) : undefined;
+    if (sku) return redirectTo(c, `/products/${sku.slug}?variant=${sku.variantId}`);
     const [layout, tree] = await Promise.all([layoutFor(deps, c), catalog.categoryTree()]);
     const category = query.category ? tree.bySlug.get(query.category) : undefined;
     if (query.category && !category) problems.push({ field: 'category', message: 'There is no such category.' });
