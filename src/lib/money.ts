@@ -34,3 +34,10 @@ export function percentOff(priceCents: number, compareAtCents: number | null): n
   if (compareAtCents === null || compareAtCents <= priceCents || compareAtCents === 0) return undefined;
   return Math.floor(((compareAtCents - priceCents) * 100) / compareAtCents);
 }
+
+/** Minor units as a plain decimal string, as schema.org and feeds want prices: 129999 → "1299.99". */
+export function toDecimalString(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const absolute = Math.abs(cents);
+  return `${sign}${Math.floor(absolute / 100)}.${String(absolute % 100).padStart(2, '0')}`;
+}

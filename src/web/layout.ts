@@ -18,5 +18,6 @@ export async function layoutFor(deps: AppDeps, c: Context<AppEnv>, options: { wi
     searchQuery: c.req.query('q')?.slice(0, 200) ?? '',
     cartCount: 0,
     currency: deps.config.CURRENCY,
+    appUrl: deps.config.APP_URL,
   };
 }

@@ -1,5 +1,6 @@
 import type { CategoryNode } from '../../src/catalog/categories.js';
 import type { ProductCard } from '../../src/catalog/products.js';
+import { websiteData } from '../../src/catalog/structured-data.js';
 import { ProductGrid } from '../components/product-card.js';
 import { ShopLayout, type LayoutProps } from '../layouts/shop.js';
 
@@ -11,7 +12,16 @@ export interface HomeProps {
 
 export function HomePage({ layout, featured, newest }: HomeProps): JSX.Element {
   return (
-    <ShopLayout layout={layout} title={layout.storeName} description={`Shop ${layout.storeName}: electronics, fashion, beauty, home and more.`}>
+    <ShopLayout
+      layout={layout}
+      title={layout.storeName}
+      meta={{
+        description: `Shop ${layout.storeName}: electronics, fashion, beauty, home and more.`,
+        canonicalUrl: `${layout.appUrl}/`,
+        openGraph: { type: 'website' },
+        structuredData: [websiteData(layout.appUrl, layout.storeName)],
+      }}
+    >
       <section class="relative overflow-hidden rounded-3xl bg-gradient-to-br from-brand-900 via-brand-800 to-brand-600 px-6 py-10 text-white sm:px-10 sm:py-12">
         <p class="text-sm font-semibold tracking-widest text-brand-100 uppercase">New season</p>
         <h1 class="mt-3 max-w-2xl text-3xl font-extrabold tracking-tight sm:text-4xl">Everything you need, delivered fast.</h1>

@@ -1,6 +1,7 @@
 import type { CategoryNode } from '../../src/catalog/categories.js';
-import { centsToMajor, listingSearchParams, sortOptions, type ListingQuery, type ListingQueryProblem, type SortOption } from '../../src/catalog/listing-query.js';
+import { centsToMajor, DEFAULT_PER_PAGE, listingSearchParams, sortOptions, type ListingQuery, type ListingQueryProblem, type SortOption } from '../../src/catalog/listing-query.js';
 import type { ProductPageResult } from '../../src/catalog/products.js';
+import { breadcrumbData } from '../../src/catalog/structured-data.js';
 import { Breadcrumbs, type Crumb } from '../components/breadcrumbs.js';
 import { FilterIcon } from '../components/icons.js';
 import { Pagination } from '../components/pagination.js';
@@ -40,12 +41,37 @@ export function listingHref(props: Pick<ListingProps, 'basePath' | 'query' | 'ca
   return params ? `${props.basePath}?${params}` : props.basePath;
 }
 
+/**
+ * One URL for every spelling of the same listing: filters in a fixed order, brands sorted,
+ * and the sort order and page size left out (they reorder, not change, what is listed).
+ */
+export function canonicalHref(props: Pick<ListingProps, 'basePath' | 'query' | 'categoryIsFilter' | 'result'>): string {
+  const { query } = props;
+  return listingHref(props, {
+    brands: [...query.brands].sort(),
+    sort: query.q ? 'relevance' : 'newest',
+    perPage: DEFAULT_PER_PAGE,
+    page: props.result.page,
+  });
+}
+
 export function ListingPage(props: ListingProps): JSX.Element {
   const { layout, query } = props;
   const title = query.q ? `Results for “${query.q}”` : props.heading;
   const pageSuffix = props.result.page > 1 ? ` – page ${props.result.page}` : '';
   return (
-    <ShopLayout layout={layout} title={title + pageSuffix} description={props.intro}>
+    <ShopLayout
+      layout={layout}
+      title={title + pageSuffix}
+      meta={{
+        description: props.intro ?? `${props.heading} at ${layout.storeName}: ${props.result.total} products.`,
+        canonicalUrl: `${layout.appUrl}${canonicalHref(props)}`,
+        // Search results are for shoppers, not for search engines' indexes.
+        ...(query.q ? { robots: 'noindex, follow' } : {}),
+        openGraph: { type: 'website' },
+        structuredData: [breadcrumbData(layout.appUrl, props.crumbs)],
+      }}
+    >
       <Breadcrumbs crumbs={props.crumbs} />
       <div class="mb-6">
         <h1 class="page-title" safe>

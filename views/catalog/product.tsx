@@ -1,6 +1,7 @@
 import type { CategoryNode } from '../../src/catalog/categories.js';
 import type { ImageView, ProductDetail, VariantView } from '../../src/catalog/products.js';
 import type { OptionGroup } from '../../src/catalog/variants.js';
+import { breadcrumbData, productData } from '../../src/catalog/structured-data.js';
 import { percentOff } from '../../src/lib/money.js';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { Price } from '../components/money.js';
@@ -21,15 +22,26 @@ export interface ProductViewProps {
 export function ProductPage(props: ProductViewProps): JSX.Element {
   const { layout, product } = props;
   const description = product.description.length > 160 ? `${product.description.slice(0, 157)}…` : product.description;
+  const crumbs = [
+    { label: 'Home', href: '/' },
+    ...props.categoryPath.map((category) => ({ label: category.name, href: `/categories/${category.slug}` })),
+    { label: product.name },
+  ];
   return (
-    <ShopLayout layout={layout} title={product.name} description={description} canonicalUrl={props.canonicalUrl}>
-      <Breadcrumbs
-        crumbs={[
-          { label: 'Home', href: '/' },
-          ...props.categoryPath.map((category) => ({ label: category.name, href: `/categories/${category.slug}` })),
-          { label: product.name },
-        ]}
-      />
+    <ShopLayout
+      layout={layout}
+      title={product.name}
+      meta={{
+        description,
+        canonicalUrl: props.canonicalUrl,
+        openGraph: { type: 'product', image: product.images[0]?.url ?? null },
+        structuredData: [
+          productData({ appUrl: layout.appUrl, product, images: product.images, currency: layout.currency, categoryName: props.categoryPath.at(-1)?.name }),
+          breadcrumbData(layout.appUrl, crumbs),
+        ],
+      }}
+    >
+      <Breadcrumbs crumbs={crumbs} />
       <ProductDetailSection {...props} />
       <section aria-labelledby="about-heading" class="mt-12 max-w-3xl">
         <h2 id="about-heading" class="text-lg font-bold text-slate-900">

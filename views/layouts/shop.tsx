@@ -1,7 +1,7 @@
 import type { Children } from '@kitajs/html';
 import type { CategoryNode } from '../../src/catalog/categories.js';
 import { BagIcon, SearchIcon } from '../components/icons.js';
-import { Document, type DocumentAssets } from './document.js';
+import { Document, type DocumentAssets, type PageMeta } from './document.js';
 
 export interface LayoutProps {
   storeName: string;
@@ -10,6 +10,8 @@ export interface LayoutProps {
   searchQuery: string;
   cartCount: number;
   currency: string;
+  /** The public origin, for absolute URLs (canonical links, structured data). */
+  appUrl: string;
 }
 
 export const CART_COUNT_ID = 'cart-count';
@@ -18,16 +20,15 @@ export const MAIN_ID = 'main';
 export interface ShopPageProps {
   layout: LayoutProps;
   title: string;
-  description?: string;
-  canonicalUrl?: string;
+  meta?: PageMeta;
   children: Children;
 }
 
 /** The storefront frame: header with menu, search and cart; main; footer. */
-export function ShopLayout({ layout, title, description, canonicalUrl, children }: ShopPageProps): JSX.Element {
+export function ShopLayout({ layout, title, meta, children }: ShopPageProps): JSX.Element {
   const fullTitle = title === layout.storeName ? title : `${title} · ${layout.storeName}`;
   return (
-    <Document title={fullTitle} description={description} canonicalUrl={canonicalUrl} assets={layout.assets}>
+    <Document title={fullTitle} siteName={layout.storeName} meta={meta} assets={layout.assets}>
       <a href={`#${MAIN_ID}`} class="skip-link">
         Skip to content
       </a>
