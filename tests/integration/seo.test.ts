@@ -26,13 +26,15 @@ const structuredData = (root: Awaited<ReturnType<typeof page>>) =>
 describe('product pages for search engines', () => {
   it('carry Product, Offer and BreadcrumbList data, Open Graph tags and a canonical URL', async () => {
     const root = await page('/products/runner?variant=2');
-    const [product, breadcrumbs] = structuredData(root) as [Record<string, any>, Record<string, any>];
+    type Product = { offers: unknown[] };
+    type Breadcrumbs = { itemListElement: { name: string }[] };
+    const [product, breadcrumbs] = structuredData(root) as [Product, Breadcrumbs];
     expect(product).toMatchObject({ '@type': 'Product', name: 'Runner </script><script>alert(1)</script>', brand: { name: 'Acme' }, category: 'Shoes' });
     expect(product.offers).toEqual([
       expect.objectContaining({ sku: 'RUN-1', price: '89.00', priceCurrency: 'USD', availability: 'https://schema.org/InStock' }),
       expect.objectContaining({ sku: 'RUN-2', price: '99.00', availability: 'https://schema.org/OutOfStock' }),
     ]);
-    expect(breadcrumbs.itemListElement.map((item: { name: string }) => item.name)).toEqual(['Home', 'Shoes', 'Runner </script><script>alert(1)</script>']);
+    expect(breadcrumbs.itemListElement.map((item) => item.name)).toEqual(['Home', 'Shoes', 'Runner </script><script>alert(1)</script>']);
     expect(root.querySelector('link[rel=canonical]')?.getAttribute('href')).toBe(`${appUrl}/products/runner`);
     expect(root.querySelector('meta[property="og:type"]')?.getAttribute('content')).toBe('product');
     expect(root.querySelector('meta[property="og:image"]')?.getAttribute('content')).toBe('https://images.example/p.webp');
