@@ -1,16 +1,16 @@
 import type { DbOrTx } from '../db/database.js';
 import { loadCategoryTree, type CategoryTree } from './categories.js';
-import { listBrands } from './products.js';
+import { loadFacetProducts, type FacetProduct } from './facets.js';
 
 /**
  * Catalog-wide reads that every page needs and that change only when staff edit the
- * catalog: the category tree and the brand lists. Kept in this process for a short time;
+ * catalog: the category tree and the columns facets count by. Kept in this process for a short time;
  * concurrent misses share one load, so a burst of requests makes one query, not hundreds.
  * Staff edits call invalidate().
  */
 export interface CatalogCache {
   categoryTree(): Promise<CategoryTree>;
-  brands(categoryIds?: number[]): Promise<{ brand: string; count: number }[]>;
+  facetProducts(): Promise<FacetProduct[]>;
   invalidate(): void;
 }
 
@@ -29,7 +29,7 @@ export function createCatalogCache(db: DbOrTx, ttlMs = 30_000, now: () => number
 
   return {
     categoryTree: () => remember('categories', () => loadCategoryTree(db)),
-    brands: (categoryIds) => remember(`brands:${categoryIds?.join(',') ?? '*'}`, () => listBrands(db, categoryIds)),
+    facetProducts: () => remember('facet-products', () => loadFacetProducts(db)),
     invalidate: () => entries.clear(),
   };
 }

@@ -160,19 +160,6 @@ export async function listFeaturedProducts(db: DbOrTx, limit: number): Promise<P
   return rows.map(({ total: _total, ...card }) => card);
 }
 
-/** Brands among active products in scope, with how many products each has. */
-export async function listBrands(db: DbOrTx, categoryIds?: number[]): Promise<{ brand: string; count: number }[]> {
-  let query = db
-    .selectFrom('products')
-    .where(listable)
-    .where('products.brand', 'is not', null)
-    .select((eb) => [sql<string>`products.brand`.as('brand'), eb.fn.countAll<number>().as('count')])
-    .groupBy('products.brand')
-    .orderBy('products.brand');
-  if (categoryIds) query = query.where('products.category_id', 'in', categoryIds.length ? categoryIds : [-1]);
-  return query.execute();
-}
-
 /** What a product page shows of a variant and of a picture. */
 export type VariantView = Pick<ProductVariant, 'id' | 'sku' | 'options' | 'price_cents' | 'compare_at_cents' | 'stock' | 'weight_grams'>;
 export type ImageView = Pick<ProductImage, 'id' | 'variant_id' | 'url' | 'alt'>;

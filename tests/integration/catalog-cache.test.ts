@@ -27,13 +27,12 @@ describe('catalog cache', () => {
     expect((await cache.categoryTree()).bySlug.has('third')).toBe(true);
   });
 
-  it('keeps brand counts per category scope', async () => {
+  it('keeps the columns facets count by, for listable products only', async () => {
     const cache = createCatalogCache(database.db);
-    const shoes = await insertCategory(database.db, { slug: 'shoes' });
-    await insertProduct(database.db, { brand: 'Stride', category_id: shoes.id });
-    await insertProduct(database.db, { brand: 'Acme' });
-    expect(await cache.brands([shoes.id])).toEqual([{ brand: 'Stride', count: 1 }]);
-    expect((await cache.brands()).map((row) => row.brand)).toEqual(['Acme', 'Stride']);
+    const { product } = await insertProduct(database.db, { brand: 'Stride' }, [{ price_cents: 4200, stock: 3 }]);
+    await insertProduct(database.db, { brand: 'Hidden', active: false });
+    const rows = await cache.facetProducts();
+    expect(rows).toEqual([{ id: product.id, category_id: null, brand: 'Stride', price_min_cents: 4200, stock_total: 3 }]);
   });
 
   it('does not keep a failed load', async () => {

@@ -1,6 +1,8 @@
 import type { CategoryNode } from '../../src/catalog/categories.js';
 import { centsToMajor, DEFAULT_PER_PAGE, listingSearchParams, sortOptions, type ListingQuery, type ListingQueryProblem, type SortOption } from '../../src/catalog/listing-query.js';
+import type { Facets, PriceBand } from '../../src/catalog/facets.js';
 import type { ProductPageResult } from '../../src/catalog/products.js';
+import { formatMoney } from '../../src/lib/money.js';
 import { breadcrumbData } from '../../src/catalog/structured-data.js';
 import { Breadcrumbs, type Crumb } from '../components/breadcrumbs.js';
 import { FilterIcon } from '../components/icons.js';
@@ -29,7 +31,7 @@ export interface ListingProps {
   query: ListingQuery;
   problems: ListingQueryProblem[];
   result: ProductPageResult;
-  brands: { brand: string; count: number }[];
+  facets: Facets;
   /** Categories to offer in the filter: all on /products, the subcategories on a category page. */
   categoryChoices: CategoryNode[];
   /** On /products the category is a filter; on a category page it is the page itself. */
@@ -86,41 +88,52 @@ export function ListingPage(props: ListingProps): JSX.Element {
         )}
       </div>
       {!props.categoryIsFilter && props.categoryChoices.length ? <SubcategoryLinks categories={props.categoryChoices} /> : ''}
-      {/* Newest filters win: a queued request would swap into the results element the one before it replaced. */}
-      <form
-        id={LISTING_FORM_ID}
-        action={props.basePath}
-        method="get"
-        hx-get={props.basePath}
-        hx-target={`#${PRODUCT_RESULTS_ID}`}
-        hx-swap="outerHTML"
-        hx-push-url="true"
-        hx-trigger="change, submit"
-        hx-sync="this:replace"
-        class="grid gap-6 lg:grid-cols-[16rem_1fr]"
-      >
-        {query.q ? <input type="hidden" name="q" value={query.q} /> : ''}
-        {query.perPage !== 24 ? <input type="hidden" name="per_page" value={String(query.perPage)} /> : ''}
-        <Filters {...props} />
-        <div class="min-w-0">
-          <div class="mb-4 flex items-center justify-end gap-2">
-            <label for="sort" class="text-sm text-slate-700">
-              Sort by
-            </label>
-            <select id="sort" name="sort" class="input w-auto py-1.5">
-              {sortOptions
-                .filter((option) => option !== 'relevance' || query.q)
-                .map((option) => (
-                  <option value={option} selected={query.sort === option} safe>
-                    {sortLabels[option]}
-                  </option>
-                ))}
-            </select>
-          </div>
-          <ProductResults {...props} />
-        </div>
-      </form>
+      <ListingForm {...props} />
     </ShopLayout>
+  );
+}
+
+/**
+ * Filters, sort and results in one form. A filter change swaps the whole form by morphing,
+ * so facet counts follow the filters while the control in use keeps its focus and value.
+ */
+export function ListingForm(props: ListingProps): JSX.Element {
+  const { query } = props;
+  // hx-sync: the newest filters win; a queued request would swap into an element the one before it replaced.
+  return (
+    <form
+      id={LISTING_FORM_ID}
+      action={props.basePath}
+      method="get"
+      hx-get={props.basePath}
+      hx-target={`#${LISTING_FORM_ID}`}
+      hx-swap="outerMorph"
+      hx-push-url="true"
+      hx-trigger="change, submit"
+      hx-sync="this:replace"
+      class="grid gap-6 lg:grid-cols-[16rem_1fr]"
+    >
+      {query.q ? <input type="hidden" name="q" value={query.q} /> : ''}
+      {query.perPage !== 24 ? <input type="hidden" name="per_page" value={String(query.perPage)} /> : ''}
+      <Filters {...props} />
+      <div class="min-w-0">
+        <div class="mb-4 flex items-center justify-end gap-2">
+          <label for="sort" class="text-sm text-slate-700">
+            Sort by
+          </label>
+          <select id="sort" name="sort" class="input w-auto py-1.5">
+            {sortOptions
+              .filter((option) => option !== 'relevance' || query.q)
+              .map((option) => (
+                <option value={option} selected={query.sort === option} safe>
+                  {sortLabels[option]}
+                </option>
+              ))}
+          </select>
+        </div>
+        <ProductResults {...props} />
+      </div>
+    </form>
   );
 }
 
@@ -174,6 +187,40 @@ function Problem({ problems, field }: { problems: ListingQueryProblem[]; field: 
   );
 }
 
+/** Brands with products under the other filters, and any the shopper picked even if none are left. */
+function brandChoices(props: ListingProps): { brand: string; count: number }[] {
+  const picked = props.query.brands.filter((brand) => !props.facets.brands.some((entry) => entry.brand === brand));
+  return [...props.facets.brands, ...picked.map((brand) => ({ brand, count: 0 }))];
+}
+
+function bandLabel(band: PriceBand, currency: string): string {
+  const money = (cents: number) => formatMoney(cents, currency).replace(/\.00$/, '');
+  if (band.minCents === undefined) return `Under ${money((band.maxCents ?? 0) + 1)}`;
+  if (band.maxCents === undefined) return `${money(band.minCents)} and over`;
+  return `${money(band.minCents)} to ${money(band.maxCents + 1)}`;
+}
+
+/** Price ranges as links, each with the number of products it would show. */
+function PriceBands(props: ListingProps): JSX.Element {
+  const bands = props.facets.priceBands.filter((band) => band.count > 0);
+  if (!bands.length) return '';
+  return (
+    <ul class="mt-3 space-y-1 text-sm" aria-label="Price ranges">
+      {bands.map((band) => (
+        <li>
+          <a
+            href={listingHref(props, { minPriceCents: band.minCents, maxPriceCents: band.maxCents, page: 1 })}
+            class="text-brand-700 hover:underline"
+            data-price-band
+          >
+            <span safe>{bandLabel(band, props.layout.currency)}</span> <span class="text-slate-500">({band.count})</span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Filters(props: ListingProps): JSX.Element {
   const { query, problems } = props;
   const priceValue = (field: 'min_price' | 'max_price', cents: number | undefined) =>
@@ -194,11 +241,11 @@ function Filters(props: ListingProps): JSX.Element {
               {props.categoryChoices.map((root) => (
                 <>
                   <option value={root.slug} selected={query.category === root.slug} safe>
-                    {root.name}
+                    {`${root.name} (${props.facets.categoryCounts.get(root.id) ?? 0})`}
                   </option>
                   {root.children.map((child) => (
                     <option value={child.slug} selected={query.category === child.slug} safe>
-                      {`\u00a0\u00a0${child.name}`}
+                      {`\u00a0\u00a0${child.name} (${props.facets.categoryCounts.get(child.id) ?? 0})`}
                     </option>
                   ))}
                 </>
@@ -247,19 +294,20 @@ function Filters(props: ListingProps): JSX.Element {
           </div>
           <Problem problems={problems} field="min_price" />
           <Problem problems={problems} field="max_price" />
+          <PriceBands {...props} />
         </fieldset>
         <div class="flex items-center gap-2">
           <input id="in_stock" name="in_stock" type="checkbox" value="1" checked={query.inStock} class="checkbox" />
           <label for="in_stock" class="text-sm text-slate-700">
-            In stock only
+            In stock only <span class="text-slate-500">({props.facets.inStock})</span>
           </label>
         </div>
-        {props.brands.length ? (
+        {brandChoices(props).length ? (
           <fieldset>
             <legend class="label">Brand</legend>
             {/* Dozens of rows: the list styles them (.facet-list), so each row carries no class. */}
             <ul class="facet-list">
-              {props.brands.map(({ brand, count }, index) => (
+              {brandChoices(props).map(({ brand, count }, index) => (
                 <li>
                   <input id={`brand-${index}`} name="brand" type="checkbox" value={brand} checked={query.brands.includes(brand)} />
                   <label for={`brand-${index}`}>

@@ -1,11 +1,13 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { computeFacets, searchMatchIds } from '../../catalog/facets.js';
 import { ancestry, descendantIds } from '../../catalog/categories.js';
-import { parseListingQuery } from '../../catalog/listing-query.js';
-import { findProductBySlug, findVariantBySku, listFeaturedProducts, listProducts } from '../../catalog/products.js';
+import { parseListingQuery, type ListingQuery } from '../../catalog/listing-query.js';
+import { findProductBySlug, findVariantBySku, listFeaturedProducts, listProducts, type ProductPageResult } from '../../catalog/products.js';
 import { optionGroups, pickVariant } from '../../catalog/variants.js';
 import { isSlug } from '../../lib/slugs.js';
 import { HomePage } from '../../../views/catalog/home.js';
-import { ListingPage, ProductResults, type ListingProps } from '../../../views/catalog/listing.js';
+import { LISTING_FORM_ID, ListingForm, ListingPage, ProductResults, type ListingProps } from '../../../views/catalog/listing.js';
 import { ProductDetailSection, ProductPage } from '../../../views/catalog/product.js';
 import type { AppDeps, AppEnv } from '../context.js';
 import { NotFoundError } from '../errors.js';
@@ -33,10 +35,8 @@ export function catalogRoutes(deps: AppDeps) {
     const [layout, tree] = await Promise.all([layoutFor(deps, c), catalog.categoryTree()]);
     const category = query.category ? tree.bySlug.get(query.category) : undefined;
     if (query.category && !category) problems.push({ field: 'category', message: 'There is no such category.' });
-    const [result, brands] = await Promise.all([
-      listProducts(db, query, category ? descendantIds(category) : undefined),
-      catalog.brands(category ? descendantIds(category) : undefined),
-    ]);
+    const result = await listProducts(db, query, category ? descendantIds(category) : undefined);
+    const facets = await facetsFor(query, result, { tree, ...(category ? { filterCategory: category } : {}) });
     const props: ListingProps = {
       layout,
       basePath: '/products',
@@ -45,11 +45,11 @@ export function catalogRoutes(deps: AppDeps) {
       query,
       problems,
       result,
-      brands,
+      facets,
       categoryChoices: tree.roots,
       categoryIsFilter: true,
     };
-    return renderPage(c, { page: () => ListingPage(props), fragment: () => ProductResults(props) }, problems.length ? 400 : 200);
+    return renderListing(c, props, problems.length ? 400 : 200);
   });
 
   app.get('/categories/:slug', async (c) => {
@@ -60,7 +60,8 @@ export function catalogRoutes(deps: AppDeps) {
     if (!category) throw new NotFoundError();
     const { query, problems } = parseListingQuery(c.req.queries());
     const ids = descendantIds(category);
-    const [layout, result, brands] = await Promise.all([layoutFor(deps, c), listProducts(db, query, ids), catalog.brands(ids)]);
+    const [layout, result] = await Promise.all([layoutFor(deps, c), listProducts(db, query, ids)]);
+    const facets = await facetsFor(query, result, { tree, pageCategoryIds: ids });
     const props: ListingProps = {
       layout,
       basePath: `/categories/${category.slug}`,
@@ -70,11 +71,11 @@ export function catalogRoutes(deps: AppDeps) {
       query: { ...query, category: category.slug },
       problems,
       result,
-      brands,
+      facets,
       categoryChoices: category.children,
       categoryIsFilter: false,
     };
-    return renderPage(c, { page: () => ListingPage(props), fragment: () => ProductResults(props) }, problems.length ? 400 : 200);
+    return renderListing(c, props, problems.length ? 400 : 200);
   });
 
   app.get('/products/:slug', async (c) => {
@@ -97,5 +98,17 @@ export function catalogRoutes(deps: AppDeps) {
     return renderPage(c, { page: () => ProductPage(props), fragment: () => ProductDetailSection(props) });
   });
 
+  /** Facet counts for the search as it ran (corrected, when it was). */
+  async function facetsFor(query: ListingQuery, result: ProductPageResult, scope: Omit<Parameters<typeof computeFacets>[2], 'matchIds'>) {
+    const [products, matchIds] = await Promise.all([catalog.facetProducts(), searchMatchIds(db, result.correctedQuery ?? query.q)]);
+    return computeFacets(products, query, { ...scope, ...(matchIds ? { matchIds } : {}) });
+  }
+
   return app;
+}
+
+/** Pagination swaps only the results; a filter change swaps the whole form, so facet counts follow. */
+function renderListing(c: Context<AppEnv>, props: ListingProps, status: ContentfulStatusCode) {
+  const fragment = c.req.header('HX-Target')?.endsWith(`#${LISTING_FORM_ID}`) ? () => ListingForm(props) : () => ProductResults(props);
+  return renderPage(c, { page: () => ListingPage(props), fragment }, status);
 }
