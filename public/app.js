@@ -35,6 +35,67 @@ document.addEventListener('alpine:init', () => {
     },
   }));
 
+  // The header search as a WAI-ARIA combobox: htmx fills the listbox as one types; arrows move
+  // the active option, Enter opens it, Escape or a click elsewhere closes the list.
+  window.Alpine.data('combobox', () => ({
+    active: -1,
+    init() {
+      this.input = this.$el.querySelector('[role=combobox]');
+      this.list = this.$el.querySelector('[role=listbox]');
+      this.status = this.$el.querySelector('[data-suggestion-status]');
+      this.$el.addEventListener('htmx:after:swap', () => this.refresh());
+      this.list.addEventListener('click', (event) => {
+        const option = event.target.closest('[role=option]');
+        if (option) window.location.assign(option.dataset.href);
+      });
+      document.addEventListener('click', (event) => {
+        if (!this.$el.contains(event.target)) this.close();
+      });
+    },
+    options() {
+      return [...this.list.querySelectorAll('[role=option]')];
+    },
+    refresh() {
+      const count = this.options().length;
+      this.list.hidden = count === 0;
+      this.input.setAttribute('aria-expanded', String(count > 0));
+      this.select(-1);
+      const typed = this.input.value.trim();
+      this.status.textContent = count ? `${count} suggestions. Use the up and down arrows to choose.` : typed ? 'No suggestions.' : '';
+    },
+    select(index) {
+      this.active = index;
+      this.options().forEach((option, position) => option.setAttribute('aria-selected', String(position === index)));
+      const chosen = this.options()[index];
+      if (chosen) {
+        this.input.setAttribute('aria-activedescendant', chosen.id);
+        chosen.scrollIntoView({ block: 'nearest' });
+      } else {
+        this.input.removeAttribute('aria-activedescendant');
+      }
+    },
+    onKey(event) {
+      const count = this.options().length;
+      if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && count) {
+        event.preventDefault();
+        this.list.hidden = false;
+        this.input.setAttribute('aria-expanded', 'true');
+        const next = event.key === 'ArrowDown' ? this.active + 1 : this.active - 1;
+        this.select(next >= count ? 0 : next < 0 ? count - 1 : next);
+      } else if (event.key === 'Enter' && this.active >= 0) {
+        event.preventDefault();
+        window.location.assign(this.options()[this.active].dataset.href);
+      } else if (event.key === 'Escape') {
+        this.close();
+      }
+    },
+    close() {
+      this.list.hidden = true;
+      this.input.setAttribute('aria-expanded', 'false');
+      this.select(-1);
+    },
+  }));
+
   // Listing filters start open so they work without JavaScript; on a phone they fold away
   // so the products come first.
   window.Alpine.data('filters', () => ({

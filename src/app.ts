@@ -9,6 +9,7 @@ import { requestLog } from './web/request-log.js';
 import { assetRoutes } from './web/routes/assets.js';
 import { catalogRoutes } from './web/routes/catalog.js';
 import { operationsRoutes } from './web/routes/operations.js';
+import { searchRoutes } from './web/routes/search.js';
 import { seoRoutes } from './web/routes/seo.js';
 
 /** The whole HTTP application; boot (server.ts) and tests build it the same way. */
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', assetRoutes(deps));
   app.route('/', catalogRoutes(deps));
   app.route('/', seoRoutes(deps));
+  app.route('/', searchRoutes(deps));
 
   app.notFound((c) => notFoundPage(deps, c));
   app.onError(errorHandler(deps));

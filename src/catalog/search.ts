@@ -73,3 +73,44 @@ export async function loadSearchVocabulary(db: DbOrTx): Promise<{ word: string; 
     GROUP BY word ORDER BY uses DESC, word`.execute(db);
   return rows;
 }
+
+export interface Suggestions {
+  products: { slug: string; name: string; brand: string | null; price_min_cents: number }[];
+  categories: { slug: string; name: string }[];
+  /** The words searched, when the typed ones were corrected. */
+  correctedQuery?: string;
+}
+
+/** A few best products and categories for what has been typed so far. */
+export async function suggest(db: DbOrTx, text: string, limit = 6): Promise<Suggestions> {
+  const found = await suggestFor(db, text, limit);
+  if (found.products.length || found.categories.length) return found;
+  const correctedQuery = correctSpelling(text, await loadSearchVocabulary(db));
+  return correctedQuery ? { ...(await suggestFor(db, correctedQuery, limit)), correctedQuery } : found;
+}
+
+async function suggestFor(db: DbOrTx, text: string, limit: number): Promise<Suggestions> {
+  const terms = searchTerms(text);
+  if (!terms) return { products: [], categories: [] };
+  const prefix = sql`to_tsquery('simple', ${searchWords(text).map((word) => `${word}:*`).join(' & ')})`;
+  const [products, categories] = await Promise.all([
+    db
+      .selectFrom('products')
+      .select(['slug', 'name', 'brand', sql<number>`price_min_cents`.as('price_min_cents')])
+      .where('active', '=', true)
+      .where('price_min_cents', 'is not', null)
+      .where(terms.matches)
+      .orderBy(terms.rank, 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute(),
+    db
+      .selectFrom('categories')
+      .select(['slug', 'name'])
+      .where(sql<SqlBool>`to_tsvector('simple', name) @@ ${prefix}`)
+      .orderBy('name')
+      .limit(3)
+      .execute(),
+  ]);
+  return { products, categories };
+}

@@ -1,5 +1,6 @@
 import type { Children } from '@kitajs/html';
 import type { CategoryNode } from '../../src/catalog/categories.js';
+import { SUGGESTIONS_ID } from '../catalog/suggestions.js';
 import { BagIcon, SearchIcon } from '../components/icons.js';
 import { Document, type DocumentAssets, type PageMeta } from './document.js';
 
@@ -56,20 +57,35 @@ function Header({ layout }: { layout: LayoutProps }): JSX.Element {
             {layout.cartCount}
           </span>
         </a>
-        <form action="/products" method="get" role="search" class="search-bar">
+        {/* A combobox (WAI-ARIA 1.2): htmx fetches the options as one types, public/app.js adds the keys. */}
+        <form action="/products" method="get" role="search" class="search-bar" x-data="combobox">
           <label for="site-search" class="sr-only">
             Search products
           </label>
-          <input
-            id="site-search"
-            name="q"
-            type="search"
-            value={layout.searchQuery}
-            placeholder="Search products, brands…"
-            maxlength="200"
-            autocomplete="off"
-            class="input rounded-r-none"
-          />
+          <div class="relative min-w-0 flex-1">
+            <input
+              id="site-search"
+              name="q"
+              type="search"
+              value={layout.searchQuery}
+              placeholder="Search products, brands…"
+              maxlength="200"
+              autocomplete="off"
+              class="input rounded-r-none"
+              role="combobox"
+              aria-autocomplete="list"
+              aria-expanded="false"
+              aria-controls={SUGGESTIONS_ID}
+              hx-get="/search/suggest"
+              hx-trigger="input changed delay:200ms"
+              hx-target={`#${SUGGESTIONS_ID}`}
+              hx-swap="innerHTML"
+              hx-sync="this:replace"
+              x-on:keydown="onKey"
+            />
+            <ul id={SUGGESTIONS_ID} role="listbox" aria-label="Suggestions" class="suggestions" hidden></ul>
+          </div>
+          <p class="sr-only" role="status" data-suggestion-status></p>
           <button type="submit" class="btn-primary rounded-l-none px-3">
             <SearchIcon />
             <span class="sr-only">Search</span>
