@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -39,9 +40,18 @@ export function encodeBody(body: Buffer, encoding: 'br' | 'gzip' | undefined): {
 
 /** An HTML response, compressed as the client accepts, built without re-reading a Response body. */
 export function htmlResponse(c: Context<AppEnv>, html: string, status: ContentfulStatusCode): Response {
-  const { payload, encoding } = encodeBody(Buffer.from(html), preferredEncoding(c.req.header('Accept-Encoding')));
+  const body = Buffer.from(html);
   c.header('Content-Type', 'text/html; charset=UTF-8');
   c.header('Vary', 'Accept-Encoding', { append: true });
+  if (status === 200 && c.req.method === 'GET') {
+    // Pages carry no per-visitor data, so a browser may keep them and ask again cheaply:
+    // an unchanged page costs a hash and a 304 instead of compressing and sending it again.
+    const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+    c.header('ETag', etag);
+    c.header('Cache-Control', 'no-cache');
+    if (matchesEtag(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+  }
+  const { payload, encoding } = encodeBody(body, preferredEncoding(c.req.header('Accept-Encoding')));
   if (encoding) c.header('Content-Encoding', encoding);
   c.set('bodyEncoded', true);
   return c.body(asBytes(payload), status);
@@ -68,6 +78,13 @@ export function compression(): MiddlewareHandler<AppEnv> {
     c.res = undefined as unknown as Response;
     c.res = new Response(asBytes(payload), { status: response.status, headers });
   };
+}
+
+/** If-None-Match holds this entity tag (compared weakly, as RFC 9110 asks for GET), or "*". */
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
 }
 
 function asBytes(buffer: Buffer): Uint8Array<ArrayBuffer> {

@@ -94,3 +94,33 @@ describe('responses', () => {
     expect(textOf(await htmlOf(response), 'h1')).toBe('Page not found');
   });
 });
+
+describe('conditional requests', () => {
+  it('answer an unchanged page with 304 and no body, and a changed one in full', async () => {
+    const first = await ctx.app.request('/products');
+    const etag = first.headers.get('ETag')!;
+    expect(etag).toMatch(/^W\/"[\w-]{22}"$/);
+    expect(first.headers.get('Cache-Control')).toBe('no-cache');
+
+    const again = await ctx.app.request('/products', { headers: { 'If-None-Match': etag, 'Accept-Encoding': 'br' } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('ETag')).toBe(etag);
+
+    // htmx's fragment of the same URL is other content, so another tag.
+    const fragment = await ctx.app.request('/products', { headers: { 'If-None-Match': etag, 'HX-Request': 'true' } });
+    expect(fragment.status).toBe(200);
+    expect(fragment.headers.get('ETag')).not.toBe(etag);
+
+    await insertProduct(ctx.database.db, { name: 'A brand new lamp' });
+    const changed = await ctx.app.request('/products', { headers: { 'If-None-Match': etag } });
+    expect(changed.status).toBe(200);
+    expect(await changed.text()).toContain('A brand new lamp');
+  });
+
+  it('never apply to error pages', async () => {
+    const missing = await ctx.app.request('/products/no-such-thing', { headers: { 'If-None-Match': '*' } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('ETag')).toBeNull();
+  });
+});
