@@ -114,3 +114,20 @@ async function suggestFor(db: DbOrTx, text: string, limit: number): Promise<Sugg
   ]);
   return { products, categories };
 }
+
+/**
+ * Categories whose names look most like what was searched ("lamps" → Lighting is beyond this,
+ * "fragrence" → Fragrances is not), offered when a search finds nothing.
+ */
+export async function nearestCategories(db: DbOrTx, text: string, limit = 4): Promise<{ slug: string; name: string }[]> {
+  const plain = searchWords(text).join(' ');
+  if (!plain) return [];
+  return db
+    .selectFrom('categories')
+    .select(['slug', 'name'])
+    .where(sql<SqlBool>`word_similarity(${plain}, lower(name)) >= 0.3`)
+    .orderBy(sql`word_similarity(${plain}, lower(name))`, 'desc')
+    .orderBy('name')
+    .limit(limit)
+    .execute();
+}

@@ -34,6 +34,15 @@ describe('search', () => {
     expect(textOf(page, '[data-corrected-query]')).toBe('No products matched “zenbok”. Showing results for “zenbook” instead.');
   });
 
+  it('offers the nearest categories when nothing matches', async () => {
+    await insertCategory(ctx.database.db, { slug: 'garden-furniture', name: 'Garden furniture' });
+    const page = await htmlOf(await ctx.app.request('/products?q=gardn+furnitur'));
+    expect(textOf(page, '[data-result-count]')).toBe('0');
+    expect(page.querySelectorAll('[data-nearby-category]').map((link) => link.getAttribute('href'))).toContain('/categories/garden-furniture');
+    const unrelated = await htmlOf(await ctx.app.request('/products?q=qwxz'));
+    expect(unrelated.querySelectorAll('[data-nearby-category]')).toHaveLength(0);
+  });
+
   it('goes straight to the product for an exact SKU, in any case', async () => {
     for (const q of ['ASUS-ZEN-1', 'asus-zen-1']) {
       const response = await ctx.app.request(`/products?q=${q}`);

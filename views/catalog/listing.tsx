@@ -32,6 +32,8 @@ export interface ListingProps {
   problems: ListingQueryProblem[];
   result: ProductPageResult;
   facets: Facets;
+  /** Offered when a search finds nothing. */
+  nearbyCategories?: { slug: string; name: string }[];
   /** Categories to offer in the filter: all on /products, the subcategories on a category page. */
   categoryChoices: CategoryNode[];
   /** On /products the category is a filter; on a category page it is the page itself. */
@@ -377,6 +379,22 @@ export function ProductResults(props: ListingProps): JSX.Element {
         <div class="rounded-xl border border-dashed border-slate-300 p-10 text-center">
           <p class="font-semibold text-slate-900">Nothing here with these filters.</p>
           <p class="mt-1 text-sm text-slate-600">Try fewer filters, another spelling, or browse everything.</p>
+          {props.nearbyCategories?.length ? (
+            <nav aria-label="Categories you may mean" class="mt-4">
+              <p class="text-sm text-slate-700">Perhaps one of these:</p>
+              <ul class="mt-2 flex flex-wrap justify-center gap-2">
+                {props.nearbyCategories.map((category) => (
+                  <li>
+                    <a href={`/categories/${category.slug}`} class="chip" data-nearby-category safe>
+                      {category.name}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          ) : (
+            ''
+          )}
           <a href="/products" class="btn-secondary mt-4">
             Browse all products
           </a>

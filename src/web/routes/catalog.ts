@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { computeFacets, searchMatchIds } from '../../catalog/facets.js';
+import { nearestCategories } from '../../catalog/search.js';
 import { ancestry, descendantIds } from '../../catalog/categories.js';
 import { parseListingQuery, type ListingQuery } from '../../catalog/listing-query.js';
 import { findProductBySlug, findVariantBySku, listFeaturedProducts, listProducts, type ProductPageResult } from '../../catalog/products.js';
@@ -37,7 +38,9 @@ export function catalogRoutes(deps: AppDeps) {
     if (query.category && !category) problems.push({ field: 'category', message: 'There is no such category.' });
     const result = await listProducts(db, query, category ? descendantIds(category) : undefined);
     const facets = await facetsFor(query, result, { tree, ...(category ? { filterCategory: category } : {}) });
+    const nearbyCategories = result.total === 0 && query.q ? await nearestCategories(db, query.q) : [];
     const props: ListingProps = {
+      nearbyCategories,
       layout,
       basePath: '/products',
       heading: category ? category.name : 'All products',
