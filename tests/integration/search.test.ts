@@ -12,7 +12,8 @@ beforeAll(async () => {
   const laptops = await insertCategory(db, { slug: 'laptops', name: 'Laptops' });
   const dresses = await insertCategory(db, { slug: 'dresses', name: "Women's dresses" });
   laptopSlug = (await insertProduct(db, { name: 'Zenbook Pro', brand: 'Asus', category_id: laptops.id }, [{ sku: 'ASUS-ZEN-1' }])).product.slug;
-  await insertProduct(db, { name: 'Summer Frock', description: 'Light and red.', category_id: dresses.id });
+  // Fixed SKUs throughout: SKUs are searchable, and a random one could contain what a test types.
+  await insertProduct(db, { name: 'Summer Frock', description: 'Light and red.', category_id: dresses.id }, [{ sku: 'FROCK-S' }]);
   await insertProduct(db, { name: 'Espresso Machine', description: 'Makes coffee, not laptops.' }, [{ sku: 'ESP-1', options: { Color: 'Silver' } }]);
 });
 afterAll(() => ctx.close());

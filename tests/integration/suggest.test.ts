@@ -8,8 +8,9 @@ beforeAll(async () => {
   ctx = await createTestApp();
   const { db } = ctx.database;
   const laptops = await insertCategory(db, { slug: 'laptops', name: 'Laptops' });
-  await insertProduct(db, { slug: 'zenbook', name: 'Zenbook <Pro>', category_id: laptops.id }, [{ price_cents: 129_900 }]);
-  await insertProduct(db, { slug: 'hidden', name: 'Zenbook Hidden', active: false });
+  // Fixed SKUs: SKUs are searchable, and a random one could contain the digits a test types.
+  await insertProduct(db, { slug: 'zenbook', name: 'Zenbook <Pro>', category_id: laptops.id }, [{ price_cents: 129_900, sku: 'ZEN-PRO' }]);
+  await insertProduct(db, { slug: 'hidden', name: 'Zenbook Hidden', active: false }, [{ sku: 'ZEN-HIDDEN' }]);
 });
 afterAll(() => ctx.close());
 
