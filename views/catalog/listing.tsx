@@ -1,14 +1,13 @@
 import type { CategoryNode } from '../../src/catalog/categories.js';
-import { centsToMajor, DEFAULT_PER_PAGE, listingSearchParams, sortOptions, type ListingQuery, type ListingQueryProblem, type SortOption } from '../../src/catalog/listing-query.js';
-import type { Facets, PriceBand } from '../../src/catalog/facets.js';
+import { DEFAULT_PER_PAGE, listingSearchParams, sortOptions, type ListingQuery, type ListingQueryProblem, type SortOption } from '../../src/catalog/listing-query.js';
+import type { Facets } from '../../src/catalog/facets.js';
 import type { ProductPageResult } from '../../src/catalog/products.js';
-import { formatMoney } from '../../src/lib/money.js';
 import { breadcrumbData } from '../../src/catalog/structured-data.js';
 import { Breadcrumbs, type Crumb } from '../components/breadcrumbs.js';
-import { FilterIcon } from '../components/icons.js';
 import { Pagination } from '../components/pagination.js';
 import { ProductGrid } from '../components/product-card.js';
 import { ShopLayout, type LayoutProps } from '../layouts/shop.js';
+import { Filters } from './listing-filters.js';
 
 export const PRODUCT_RESULTS_ID = 'product-results';
 export const LISTING_FORM_ID = 'listing-filters';
@@ -116,7 +115,7 @@ export function ListingForm(props: ListingProps): JSX.Element {
       class="grid gap-6 lg:grid-cols-[16rem_1fr]"
     >
       {query.q ? <input type="hidden" name="q" value={query.q} /> : ''}
-      {query.perPage !== 24 ? <input type="hidden" name="per_page" value={String(query.perPage)} /> : ''}
+      {query.perPage !== DEFAULT_PER_PAGE ? <input type="hidden" name="per_page" value={String(query.perPage)} /> : ''}
       <Filters {...props} />
       <div class="min-w-0">
         <div class="mb-4 flex items-center justify-end gap-2">
@@ -175,164 +174,6 @@ function ProblemSummary({ problems }: { problems: ListingQueryProblem[] }): JSX.
         ))}
       </ul>
     </div>
-  );
-}
-
-function Problem({ problems, field }: { problems: ListingQueryProblem[]; field: ListingQueryProblem['field'] }): JSX.Element {
-  const problem = problems.find((candidate) => candidate.field === field);
-  return problem ? (
-    <p id={`${field}-error`} class="mt-1 text-sm text-rose-700" safe>
-      {problem.message}
-    </p>
-  ) : (
-    ''
-  );
-}
-
-/** Brands with products under the other filters, and any the shopper picked even if none are left. */
-function brandChoices(props: ListingProps): { brand: string; count: number }[] {
-  const picked = props.query.brands.filter((brand) => !props.facets.brands.some((entry) => entry.brand === brand));
-  return [...props.facets.brands, ...picked.map((brand) => ({ brand, count: 0 }))];
-}
-
-function bandLabel(band: PriceBand, currency: string): string {
-  const money = (cents: number) => formatMoney(cents, currency).replace(/\.00$/, '');
-  if (band.minCents === undefined) return `Under ${money((band.maxCents ?? 0) + 1)}`;
-  if (band.maxCents === undefined) return `${money(band.minCents)} and over`;
-  return `${money(band.minCents)} to ${money(band.maxCents + 1)}`;
-}
-
-/** Price ranges as links, each with the number of products it would show. */
-function PriceBands(props: ListingProps): JSX.Element {
-  const bands = props.facets.priceBands.filter((band) => band.count > 0);
-  if (!bands.length) return '';
-  return (
-    <ul class="mt-3 space-y-1 text-sm" aria-label="Price ranges">
-      {bands.map((band) => (
-        <li>
-          <a
-            href={listingHref(props, { minPriceCents: band.minCents, maxPriceCents: band.maxCents, page: 1 })}
-            class="text-brand-700 hover:underline"
-            data-price-band
-          >
-            <span safe>{bandLabel(band, props.layout.currency)}</span> <span class="text-slate-500">({band.count})</span>
-          </a>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function Filters(props: ListingProps): JSX.Element {
-  const { query, problems } = props;
-  const priceValue = (field: 'min_price' | 'max_price', cents: number | undefined) =>
-    problems.some((problem) => problem.field === field) ? '' : cents === undefined ? '' : centsToMajor(cents);
-  return (
-    <details x-data="filters" class="rounded-xl border border-slate-200 bg-white lg:self-start" open>
-      <summary class="flex cursor-pointer items-center gap-2 px-4 py-3 font-semibold text-slate-900 lg:hidden">
-        <FilterIcon /> Filters
-      </summary>
-      <div class="space-y-6 border-t border-slate-200 p-4 lg:border-t-0">
-        {props.categoryIsFilter ? (
-          <div>
-            <label for="filter-category" class="label">
-              Category
-            </label>
-            <select id="filter-category" name="category" class="input">
-              <option value="">All categories</option>
-              {props.categoryChoices.map((root) => (
-                <>
-                  <option value={root.slug} selected={query.category === root.slug} safe>
-                    {`${root.name} (${props.facets.categoryCounts.get(root.id) ?? 0})`}
-                  </option>
-                  {root.children.map((child) => (
-                    <option value={child.slug} selected={query.category === child.slug} safe>
-                      {`\u00a0\u00a0${child.name} (${props.facets.categoryCounts.get(child.id) ?? 0})`}
-                    </option>
-                  ))}
-                </>
-              ))}
-            </select>
-          </div>
-        ) : (
-          ''
-        )}
-        <fieldset>
-          <legend class="label">Price</legend>
-          <div class="flex items-start gap-2">
-            <div class="flex-1">
-              <label for="min_price" class="sr-only">
-                Minimum price
-              </label>
-              <input
-                id="min_price"
-                name="min_price"
-                inputmode="decimal"
-                placeholder="Min"
-                value={priceValue('min_price', query.minPriceCents)}
-                class="input"
-                aria-invalid={problems.some((problem) => problem.field === 'min_price') ? 'true' : undefined}
-                aria-describedby={problems.some((problem) => problem.field === 'min_price') ? 'min_price-error' : undefined}
-              />
-            </div>
-            <span class="pt-2 text-slate-500" aria-hidden="true">
-              –
-            </span>
-            <div class="flex-1">
-              <label for="max_price" class="sr-only">
-                Maximum price
-              </label>
-              <input
-                id="max_price"
-                name="max_price"
-                inputmode="decimal"
-                placeholder="Max"
-                value={priceValue('max_price', query.maxPriceCents)}
-                class="input"
-                aria-invalid={problems.some((problem) => problem.field === 'max_price') ? 'true' : undefined}
-                aria-describedby={problems.some((problem) => problem.field === 'max_price') ? 'max_price-error' : undefined}
-              />
-            </div>
-          </div>
-          <Problem problems={problems} field="min_price" />
-          <Problem problems={problems} field="max_price" />
-          <PriceBands {...props} />
-        </fieldset>
-        <div class="flex items-center gap-2">
-          <input id="in_stock" name="in_stock" type="checkbox" value="1" checked={query.inStock} class="checkbox" />
-          <label for="in_stock" class="text-sm text-slate-700">
-            In stock only <span class="text-slate-500">({props.facets.inStock})</span>
-          </label>
-        </div>
-        {brandChoices(props).length ? (
-          <fieldset>
-            <legend class="label">Brand</legend>
-            {/* Dozens of rows: the list styles them (.facet-list), so each row carries no class. */}
-            <ul class="facet-list">
-              {brandChoices(props).map(({ brand, count }, index) => (
-                <li>
-                  <input id={`brand-${index}`} name="brand" type="checkbox" value={brand} checked={query.brands.includes(brand)} />
-                  <label for={`brand-${index}`}>
-                    <span safe>{brand}</span>
-                    <span>{count}</span>
-                  </label>
-                </li>
-              ))}
-            </ul>
-          </fieldset>
-        ) : (
-          ''
-        )}
-        <div class="flex gap-2">
-          <button type="submit" class="btn-primary flex-1">
-            Apply filters
-          </button>
-          <a href={props.basePath} class="btn-secondary">
-            Clear
-          </a>
-        </div>
-      </div>
-    </details>
   );
 }
 
