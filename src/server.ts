@@ -9,6 +9,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import { createLogger } from './logger.js';
 import { createStore } from './store/index.js';
+import { cacheFor } from './store/json-cache.js';
 import { loadAssets } from './web/assets.js';
 import { projectRoot } from './lib/paths.js';
 
@@ -23,7 +24,10 @@ async function main(): Promise<void> {
   const assets = loadAssets(join(projectRoot, 'public'), (name, path) => log.warn({ asset: name, path }, 'asset missing; run npm run build'));
 
   let accepting = true;
-  const catalog = createCatalogCache(database.db);
+  const catalog = createCatalogCache(
+    database.db,
+    cacheFor(store, (error) => log.warn({ err: error }, 'catalog cache unavailable; reading the database directly')),
+  );
   const app = createApp({ config, db: database.db, database, store, log, assets, catalog, isAcceptingTraffic: () => accepting });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout

@@ -1,7 +1,10 @@
 import type { DbOrTx } from '../db/database.js';
 import type { Category } from '../db/schema.js';
 
-export interface CategoryNode extends Category {
+/** The columns shop pages use of a category; plain JSON, so the tree can be cached in the store. */
+export type CategoryRow = Pick<Category, 'id' | 'parent_id' | 'slug' | 'name' | 'description' | 'position'>;
+
+export interface CategoryNode extends CategoryRow {
   children: CategoryNode[];
 }
 
@@ -12,8 +15,21 @@ export interface CategoryTree {
   byId: Map<number, CategoryNode>;
 }
 
+export function loadCategoryRows(db: DbOrTx): Promise<CategoryRow[]> {
+  return db
+    .selectFrom('categories')
+    .select(['id', 'parent_id', 'slug', 'name', 'description', 'position'])
+    .orderBy('position')
+    .orderBy('name')
+    .execute();
+}
+
 export async function loadCategoryTree(db: DbOrTx): Promise<CategoryTree> {
-  const rows = await db.selectFrom('categories').selectAll().orderBy('position').orderBy('name').execute();
+  return buildCategoryTree(await loadCategoryRows(db));
+}
+
+/** Rows in display order (position, then name) become a tree whose children keep that order. */
+export function buildCategoryTree(rows: CategoryRow[]): CategoryTree {
   const byId = new Map<number, CategoryNode>(rows.map((row) => [row.id, { ...row, children: [] }]));
   const roots: CategoryNode[] = [];
   for (const node of byId.values()) {

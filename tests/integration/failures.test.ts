@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { connectPostgres } from '../../src/db/database.js';
+import { createRedisStore } from '../../src/store/redis-store.js';
+import { insertProduct } from '../support/factories.js';
 import { htmlOf, textOf } from '../support/html.js';
 
 let ctx: TestContext;
@@ -26,5 +28,23 @@ describe('when the database is unreachable', () => {
     const response = await ctx.app.request('/readyz');
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ database: 'unreachable' });
+  });
+});
+
+describe('when the store (Redis) is unreachable', () => {
+  it('catalog pages are read from the database directly, and readiness reports the store', async () => {
+    // Nothing listens on port 1: every command fails fast, as when Redis is down.
+    const away = await createTestApp({ store: createRedisStore('redis://127.0.0.1:1', { commandTimeoutMs: 200 }) });
+    try {
+      const { product } = await insertProduct(away.database.db, { name: 'Storm Lantern' });
+      const listing = await away.app.request('/products');
+      expect(listing.status).toBe(200);
+      expect(await listing.text()).toContain('Storm Lantern');
+      expect((await away.app.request(`/products/${product.slug}`)).status).toBe(200);
+      const ready = await away.app.request('/readyz');
+      expect(ready.status).toBe(503);
+    } finally {
+      await away.close();
+    }
   });
 });

@@ -113,6 +113,7 @@ describe('conditional requests', () => {
     expect(fragment.headers.get('ETag')).not.toBe(etag);
 
     await insertProduct(ctx.database.db, { name: 'A brand new lamp' });
+    await ctx.catalog.invalidate(); // as the back office does after a change
     const changed = await ctx.app.request('/products', { headers: { 'If-None-Match': etag } });
     expect(changed.status).toBe(200);
     expect(await changed.text()).toContain('A brand new lamp');

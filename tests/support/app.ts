@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
-import { createCatalogCache } from '../../src/catalog/catalog-cache.js';
+import { createCatalogCache, type CatalogCache } from '../../src/catalog/catalog-cache.js';
 import { loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { projectRoot } from '../../src/lib/paths.js';
+import { cacheFor } from '../../src/store/json-cache.js';
 import type { KeyValueStore } from '../../src/store/store.js';
 import { loadAssets } from '../../src/web/assets.js';
 import { createTestDatabase } from './db.js';
@@ -16,6 +17,8 @@ export interface TestContext {
   app: ReturnType<typeof createApp>;
   database: DatabaseHandle;
   store: KeyValueStore;
+  /** Tests that change the catalog after a page was read call catalog.invalidate(), as staff screens do. */
+  catalog: CatalogCache;
   close(): Promise<void>;
 }
 
@@ -23,8 +26,11 @@ export const testConfig = () =>
   loadConfig({ NODE_ENV: 'test', DATA_DIR: mkdtempSync(join(tmpdir(), 'hyperstore-data-')), APP_SECRET: 'test-secret-'.padEnd(40, 'x'), LOG_LEVEL: 'silent' });
 
 /** The real application on a fresh database and store, for app.request() tests. */
-export async function createTestApp(options: { accepting?: () => boolean; database?: DatabaseHandle } = {}): Promise<TestContext> {
-  const [database, store] = [options.database ?? (await createTestDatabase()), createTestStore()];
+export async function createTestApp(
+  options: { accepting?: () => boolean; database?: DatabaseHandle; store?: KeyValueStore } = {},
+): Promise<TestContext> {
+  const [database, store] = [options.database ?? (await createTestDatabase()), options.store ?? createTestStore()];
+  const catalog = createCatalogCache(database.db, cacheFor(store));
   const app = createApp({
     config: testConfig(),
     db: database.db,
@@ -32,13 +38,14 @@ export async function createTestApp(options: { accepting?: () => boolean; databa
     store,
     log: pino({ level: 'silent' }),
     assets: loadAssets(join(projectRoot, 'public')),
-    catalog: createCatalogCache(database.db),
+    catalog,
     isAcceptingTraffic: options.accepting ?? (() => true),
   });
   return {
     app,
     database,
     store,
+    catalog,
     close: async () => {
       await Promise.all([database.close(), store.close()]);
     },

@@ -1,10 +1,9 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { computeFacets, searchMatchIds } from '../../catalog/facets.js';
-import { nearestCategories } from '../../catalog/search.js';
-import { ancestry, descendantIds } from '../../catalog/categories.js';
-import { parseListingQuery, type ListingQuery } from '../../catalog/listing-query.js';
-import { findProductBySlug, findVariantBySku, listFeaturedProducts, listProducts, type ProductPageResult } from '../../catalog/products.js';
+import { ancestry } from '../../catalog/categories.js';
+import { loadListing } from '../../catalog/listing-data.js';
+import { parseListingQuery } from '../../catalog/listing-query.js';
+import { listFeaturedProducts, listProducts } from '../../catalog/products.js';
 import { optionGroups, pickVariant } from '../../catalog/variants.js';
 import { isSlug } from '../../lib/slugs.js';
 import { HomePage } from '../../../views/catalog/home.js';
@@ -20,35 +19,34 @@ export function catalogRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
-    const [layout, featured, newest] = await Promise.all([
+    const [layout, { featured, newest }] = await Promise.all([
       layoutFor(deps, c),
-      listFeaturedProducts(db, 8),
-      listProducts(db, { brands: [], inStock: true, sort: 'newest', page: 1, perPage: 8 }),
+      catalog.list({ kind: 'home' }, async () => {
+        const [featured, newest] = await Promise.all([
+          listFeaturedProducts(db, 8),
+          listProducts(db, { brands: [], inStock: true, sort: 'newest', page: 1, perPage: 8 }),
+        ]);
+        return { featured, newest: newest.items };
+      }),
     ]);
-    return renderPage(c, { page: () => HomePage({ layout, featured, newest: newest.items }) });
+    return renderPage(c, { page: () => HomePage({ layout, featured, newest }) });
   });
 
   app.get('/products', async (c) => {
     const { query, problems } = parseListingQuery(c.req.queries());
-    // A search for an exact SKU goes straight to that product and variant.
-    const sku = query.q ? await findVariantBySku(db, query.q) : undefined;
-    if (sku) return redirectTo(c, `/products/${sku.slug}?variant=${sku.variantId}`);
     const [layout, tree] = await Promise.all([layoutFor(deps, c), catalog.categoryTree()]);
     const category = query.category ? tree.bySlug.get(query.category) : undefined;
     if (query.category && !category) problems.push({ field: 'category', message: 'There is no such category.' });
-    const result = await listProducts(db, query, category ? descendantIds(category) : undefined);
-    const facets = await facetsFor(query, result, { tree, ...(category ? { filterCategory: category } : {}) });
-    const nearbyCategories = result.total === 0 && query.q ? await nearestCategories(db, query.q) : [];
+    const found = await loadListing(db, catalog, query, { tree, ...(category ? { filterCategory: category } : {}) });
+    if ('productPath' in found) return redirectTo(c, found.productPath);
     const props: ListingProps = {
-      nearbyCategories,
+      ...found,
       layout,
       basePath: '/products',
       heading: category ? category.name : 'All products',
       crumbs: [{ label: 'Home', href: '/' }, { label: 'All products' }],
       query,
       problems,
-      result,
-      facets,
       categoryChoices: tree.roots,
       categoryIsFilter: true,
     };
@@ -62,10 +60,10 @@ export function catalogRoutes(deps: AppDeps) {
     const category = tree.bySlug.get(slug);
     if (!category) throw new NotFoundError();
     const { query, problems } = parseListingQuery(c.req.queries());
-    const ids = descendantIds(category);
-    const [layout, result] = await Promise.all([layoutFor(deps, c), listProducts(db, query, ids)]);
-    const facets = await facetsFor(query, result, { tree, pageCategoryIds: ids });
+    const [layout, found] = await Promise.all([layoutFor(deps, c), loadListing(db, catalog, query, { tree, pageCategory: category })]);
+    if ('productPath' in found) return redirectTo(c, found.productPath);
     const props: ListingProps = {
+      ...found,
       layout,
       basePath: `/categories/${category.slug}`,
       heading: category.name,
@@ -73,8 +71,6 @@ export function catalogRoutes(deps: AppDeps) {
       crumbs: [{ label: 'Home', href: '/' }, ...ancestry(tree, category).map((node) => ({ label: node.name, href: `/categories/${node.slug}` }))],
       query: { ...query, category: category.slug },
       problems,
-      result,
-      facets,
       categoryChoices: category.children,
       categoryIsFilter: false,
     };
@@ -84,7 +80,7 @@ export function catalogRoutes(deps: AppDeps) {
   app.get('/products/:slug', async (c) => {
     const slug = c.req.param('slug');
     if (!isSlug(slug)) throw new NotFoundError();
-    const product = await findProductBySlug(db, slug);
+    const product = await catalog.product(slug);
     if (!product) throw new NotFoundError();
     const requested = Number(c.req.query('variant'));
     const variant = pickVariant(product.variants, Number.isSafeInteger(requested) ? requested : undefined);
@@ -100,12 +96,6 @@ export function catalogRoutes(deps: AppDeps) {
     };
     return renderPage(c, { page: () => ProductPage(props), fragment: () => ProductDetailSection(props) });
   });
-
-  /** Facet counts for the search as it ran (corrected, when it was). */
-  async function facetsFor(query: ListingQuery, result: ProductPageResult, scope: Omit<Parameters<typeof computeFacets>[2], 'matchIds'>) {
-    const [products, matchIds] = await Promise.all([catalog.facetProducts(), searchMatchIds(db, result.correctedQuery ?? query.q)]);
-    return computeFacets(products, query, { ...scope, ...(matchIds ? { matchIds } : {}) });
-  }
 
   return app;
 }

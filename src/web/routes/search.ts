@@ -11,7 +11,10 @@ export function searchRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.get('/search/suggest', async (c) => {
     const text = (c.req.query('q') ?? '').trim().slice(0, MAX_SUGGEST_LENGTH);
-    const suggestions = text ? await suggest(deps.db, text) : { products: [], categories: [] };
+    // Cached by the words typed, so "Lapt", "lapt " and "LAPT" share one entry.
+    const suggestions = text
+      ? await deps.catalog.list({ kind: 'suggest', words: text.toLowerCase().split(/\s+/) }, () => suggest(deps.db, text))
+      : { products: [], categories: [] };
     c.header('Cache-Control', 'public, max-age=60');
     return htmlResponse(c, await SuggestionList({ suggestions, currency: deps.config.CURRENCY }), 200);
   });
