@@ -25,5 +25,7 @@ export interface AppEnv {
     log: Logger;
     /** Set when the handler already produced the final (compressed) bytes. */
     bodyEncoded: boolean;
+    /** This response's CSP nonce, for the rare view that needs an inline script (decision 0006). */
+    cspNonce: string;
   };
 }

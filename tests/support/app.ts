@@ -22,17 +22,18 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export const testConfig = () =>
-  loadConfig({ NODE_ENV: 'test', DATA_DIR: mkdtempSync(join(tmpdir(), 'hyperstore-data-')), APP_SECRET: 'test-secret-'.padEnd(40, 'x'), LOG_LEVEL: 'silent' });
+/** The test configuration; `env` overrides its variables (e.g. NODE_ENV: 'production'). */
+export const testConfig = (env: NodeJS.ProcessEnv = {}) =>
+  loadConfig({ NODE_ENV: 'test', DATA_DIR: mkdtempSync(join(tmpdir(), 'hyperstore-data-')), APP_SECRET: 'test-secret-'.padEnd(40, 'x'), LOG_LEVEL: 'silent', ...env });
 
 /** The real application on a fresh database and store, for app.request() tests. */
 export async function createTestApp(
-  options: { accepting?: () => boolean; database?: DatabaseHandle; store?: KeyValueStore } = {},
+  options: { accepting?: () => boolean; database?: DatabaseHandle; store?: KeyValueStore; env?: NodeJS.ProcessEnv } = {},
 ): Promise<TestContext> {
   const [database, store] = [options.database ?? (await createTestDatabase()), options.store ?? createTestStore()];
   const catalog = createCatalogCache(database.db, cacheFor(store));
   const app = createApp({
-    config: testConfig(),
+    config: testConfig(options.env),
     db: database.db,
     database,
     store,
