@@ -10,15 +10,36 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
+/** A client has used up a rate limit; rendered as 429 with Retry-After. */
+export class TooManyRequestsError extends Error {
+  override name = 'TooManyRequestsError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many attempts in a short time. Please try again in ${aboutHowLong(retryAfterSeconds)}.`);
+  }
+}
+
+/**
+ * Something a request cannot safely do without is away (the store that holds sessions and
+ * rate limits); rendered as 503 with Retry-After rather than going ahead unchecked.
+ */
+export class ServiceUnavailableError extends Error {
+  override name = 'ServiceUnavailableError';
+  readonly retryAfterSeconds = 30;
+}
+
 /** Maps every error to a status and a page in one place; nothing about the error leaks to the page. */
 export function errorHandler(deps: AppDeps) {
   return async (error: Error, c: Context<AppEnv>): Promise<Response> => {
     if (error instanceof NotFoundError) return notFoundPage(deps, c);
-    const status: ContentfulStatusCode = error instanceof HTTPException ? (error.status as ContentfulStatusCode) : 500;
+    if (error instanceof TooManyRequestsError || error instanceof ServiceUnavailableError) {
+      c.header('Retry-After', String(error.retryAfterSeconds));
+      c.header('Cache-Control', 'no-store');
+    }
+    const status = statusOf(error);
     const log = c.get('log') ?? deps.log;
     if (status >= 500) log.error({ err: error }, 'request failed');
     else log.info({ status, reason: error.message }, 'request refused');
-    const message = status >= 500 ? undefined : error instanceof HTTPException ? error.message : undefined;
+    const message = status >= 500 ? undefined : error instanceof HTTPException || error instanceof TooManyRequestsError ? error.message : undefined;
     return c.html(await errorView(deps, c, status, message), status);
   };
 }
@@ -31,4 +52,17 @@ async function errorView(deps: AppDeps, c: Context<AppEnv>, status: number, mess
   // The error page must render even when the database is the thing that failed.
   const layout = await layoutFor(deps, c).catch(() => layoutFor(deps, c, { withoutDatabase: true }));
   return ErrorPage({ layout, status, message, requestId: c.get('requestId') });
+}
+
+function statusOf(error: Error): ContentfulStatusCode {
+  if (error instanceof HTTPException) return error.status as ContentfulStatusCode;
+  if (error instanceof TooManyRequestsError) return 429;
+  if (error instanceof ServiceUnavailableError) return 503;
+  return 500;
+}
+
+function aboutHowLong(seconds: number): string {
+  if (seconds < 60) return 'a minute';
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? 'a minute' : `${minutes} minutes`;
 }
