@@ -45,6 +45,10 @@ const environmentSchema = z
     ADMIN_EMAIL: optionalText.pipe(z.email('must be an e-mail address').optional()),
     ADMIN_PASSWORD: optionalText,
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    // How many reverse proxies stand in front of the store; only their X-Forwarded-For entries are believed.
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
