@@ -26,6 +26,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/public ./public
+# Data files read at run time beside the compiled code (the common-passwords list).
+COPY --from=build /app/src/accounts/data ./src/accounts/data
 COPY package.json ./
 COPY seed ./seed
 RUN mkdir -p /data && chown node:node /data

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as createCatalog from './20261122000000_create_catalog.js';
 import * as addProductSearch from './20261122010000_add_product_search.js';
+import * as createAccounts from './20261123100000_create_accounts.js';
 
 /**
  * Every migration, by name, in order. Listed statically (not read from disk) so the same
@@ -9,4 +10,5 @@ import * as addProductSearch from './20261122010000_add_product_search.js';
 export const migrations: Record<string, Migration> = {
   '20261122000000_create_catalog': createCatalog,
   '20261122010000_add_product_search': addProductSearch,
+  '20261123100000_create_accounts': createAccounts,
 };

@@ -11,6 +11,13 @@ import { assetRoutes } from './web/routes/assets.js';
 import { catalogRoutes } from './web/routes/catalog.js';
 import { operationsRoutes } from './web/routes/operations.js';
 import { searchRoutes } from './web/routes/search.js';
+import { accountRoutes } from './web/routes/account.js';
+import { adminRoutes } from './web/routes/admin.js';
+import { authRoutes } from './web/routes/auth.js';
+import { devMailRoutes } from './web/routes/dev-mail.js';
+import { sessionMiddleware } from './web/session.js';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { seoRoutes } from './web/routes/seo.js';
 
 /** The whole HTTP application; boot (server.ts) and tests build it the same way. */
@@ -51,12 +58,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.use(compression());
   app.use(crossSiteRequestGuard(new URL(deps.config.APP_URL).origin));
+  // Forms are small; a larger body is refused before it is read (uploads get their own limit).
+  app.use(bodyLimit({ maxSize: 2 * 1024 * 1024, onError: () => { throw new HTTPException(413, { message: 'What you sent is larger than we accept.' }); } }));
+  app.use(sessionMiddleware(deps));
 
   app.route('/', operationsRoutes(deps));
   app.route('/', assetRoutes(deps));
   app.route('/', catalogRoutes(deps));
   app.route('/', seoRoutes(deps));
   app.route('/', searchRoutes(deps));
+  app.route('/', authRoutes(deps));
+  app.route('/', accountRoutes(deps));
+  app.route('/', adminRoutes(deps));
+  if (!deps.config.isProduction) app.route('/', devMailRoutes(deps));
 
   app.notFound((c) => notFoundPage(deps, c));
   app.onError(errorHandler(deps));

@@ -10,6 +10,9 @@ import { openDatabase } from './db/open.js';
 import { createLogger } from './logger.js';
 import { createStore } from './store/index.js';
 import { cacheFor } from './store/json-cache.js';
+import { createSessions } from './accounts/sessions.js';
+import { ensureAdmin } from './accounts/users.js';
+import { createDevMailbox, createSmtpMailer } from './mail/mailer.js';
 import { loadAssets } from './web/assets.js';
 import { projectRoot } from './lib/paths.js';
 
@@ -28,7 +31,13 @@ async function main(): Promise<void> {
     database.db,
     cacheFor(store, (error) => log.warn({ err: error }, 'catalog cache unavailable; reading the database directly')),
   );
-  const app = createApp({ config, db: database.db, database, store, log, assets, catalog, isAcceptingTraffic: () => accepting });
+  const sessions = createSessions(store);
+  const mailer = config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM ?? `${config.STORE_NAME} <no-reply@${new URL(config.APP_URL).hostname}>`) : createDevMailbox(database.db);
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    const outcome = await ensureAdmin(database.db, config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+    if (outcome === 'created') log.info('created the first admin from ADMIN_EMAIL');
+  }
+  const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, isAcceptingTraffic: () => accepting });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
   server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {

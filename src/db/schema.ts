@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AccountsTables } from './schema-accounts.js';
 
 /**
  * Table types, written to match migrations/ column for column (snake_case, as psql shows
@@ -75,7 +76,7 @@ export interface ProductImagesTable {
   position: Generated<number>;
 }
 
-export interface Database {
+export interface Database extends AccountsTables {
   app_settings: AppSettingsTable;
   categories: CategoriesTable;
   products: ProductsTable;

@@ -8,10 +8,17 @@ interface Entry {
 /** One process only: state lives in this process's memory and dies with it. */
 export function createMemoryStore(now: () => number = Date.now): KeyValueStore {
   const entries = new Map<string, Entry>();
+  const sets = new Map<string, { members: Set<string>; expiresAt: number }>();
+  const liveSet = (key: string) => {
+    const set = sets.get(key);
+    if (set && set.expiresAt <= now()) sets.delete(key);
+    return set && set.expiresAt > now() ? set : undefined;
+  };
   // Expired entries are also dropped when read; the sweep only bounds memory.
   const sweep = setInterval(() => {
     const time = now();
     for (const [key, entry] of entries) if (entry.expiresAt <= time) entries.delete(key);
+    for (const [key, set] of sets) if (set.expiresAt <= time) sets.delete(key);
   }, 60_000);
   sweep.unref();
 
@@ -42,10 +49,21 @@ export function createMemoryStore(now: () => number = Date.now): KeyValueStore {
       entries.set(key, { value: String(count), expiresAt: entry?.expiresAt ?? expiry(ttlSeconds) });
       return count;
     },
+    addToSet: async (key, member, ttlSeconds) => {
+      assertTtl(ttlSeconds);
+      const members = liveSet(key)?.members ?? new Set<string>();
+      members.add(member);
+      sets.set(key, { members, expiresAt: expiry(ttlSeconds) });
+    },
+    removeFromSet: async (key, member) => {
+      liveSet(key)?.members.delete(member);
+    },
+    setMembers: async (key) => [...(liveSet(key)?.members ?? [])],
     ping: async () => {},
     close: async () => {
       clearInterval(sweep);
       entries.clear();
+      sets.clear();
     },
   };
 }

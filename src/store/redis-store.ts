@@ -54,6 +54,16 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
         if (error) throw error;
         return Number(count);
       }),
+    addToSet: (key, member, ttlSeconds) =>
+      whenReady(async () => {
+        assertTtl(ttlSeconds);
+        await redis.multi().sadd(key, member).expire(key, ttlSeconds).exec();
+      }),
+    removeFromSet: (key, member) =>
+      whenReady(async () => {
+        await redis.srem(key, member);
+      }),
+    setMembers: (key) => whenReady(() => redis.smembers(key)),
     ping: () =>
       whenReady(async () => {
         await redis.ping();

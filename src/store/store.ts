@@ -10,6 +10,10 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>;
   /** Adds one and returns the new count; the key expires `ttlSeconds` after its first increment. */
   increment(key: string, ttlSeconds: number): Promise<number>;
+  /** Adds `member` to the set at `key`, which then expires `ttlSeconds` from now. */
+  addToSet(key: string, member: string, ttlSeconds: number): Promise<void>;
+  removeFromSet(key: string, member: string): Promise<void>;
+  setMembers(key: string): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -43,12 +43,15 @@ export function htmlResponse(c: Context<AppEnv>, html: string, status: Contentfu
   const body = Buffer.from(html);
   c.header('Content-Type', 'text/html; charset=UTF-8');
   c.header('Vary', 'Accept-Encoding', { append: true });
-  if (status === 200 && c.req.method === 'GET') {
-    // Pages carry no per-visitor data, so a browser may keep them and ask again cheaply:
-    // an unchanged page costs a hash and a 304 instead of compressing and sending it again.
+  const caching = c.get('pageCaching') ?? 'shared';
+  if (caching === 'no-store') c.header('Cache-Control', 'no-store');
+  else if (status === 200 && c.req.method === 'GET') {
+    // A browser may keep a page and ask again cheaply: an unchanged page costs a hash and a
+    // 304 instead of compressing and sending it again. Pages drawn for a signed-in visitor
+    // are private, so no shared cache keeps them.
     const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
     c.header('ETag', etag);
-    c.header('Cache-Control', 'no-cache');
+    c.header('Cache-Control', caching === 'private' ? 'private, no-cache' : 'no-cache');
     if (matchesEtag(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
   }
   const { payload, encoding } = encodeBody(body, preferredEncoding(c.req.header('Accept-Encoding')));

@@ -3,6 +3,9 @@ import type { CatalogCache } from '../catalog/catalog-cache.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle, Db } from '../db/database.js';
 import type { KeyValueStore } from '../store/index.js';
+import type { Session, Sessions } from '../accounts/sessions.js';
+import type { User } from '../db/schema-accounts.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { AssetRegistry } from './assets.js';
 
 /** Everything the HTTP layer needs, made once at boot and handed to createApp. */
@@ -14,6 +17,8 @@ export interface AppDeps {
   log: Logger;
   assets: AssetRegistry;
   catalog: CatalogCache;
+  sessions: Sessions;
+  mailer: Mailer;
   /** False once shutdown has begun, so load balancers stop sending traffic first. */
   isAcceptingTraffic: () => boolean;
 }
@@ -27,5 +32,10 @@ export interface AppEnv {
     bodyEncoded: boolean;
     /** This response's CSP nonce, for the rare view that needs an inline script (decision 0006). */
     cspNonce: string;
+    /** Who may keep the page: anyone (catalog), only this browser (signed in), nobody (account screens). */
+    pageCaching: 'shared' | 'private' | 'no-store';
+    /** The signed-in user and their session, when there is one. */
+    user: User | undefined;
+    session: Session | undefined;
   };
 }

@@ -5,6 +5,7 @@ import type { AppDeps, AppEnv } from './context.js';
 /** What every shop page's frame needs: assets, the category menu, the search text. */
 export async function layoutFor(deps: AppDeps, c: Context<AppEnv>, options: { withoutDatabase?: boolean } = {}): Promise<LayoutProps> {
   const tree = options.withoutDatabase ? undefined : await deps.catalog.categoryTree();
+  const user = c.get('user');
   return {
     storeName: deps.config.STORE_NAME,
     assets: {
@@ -19,5 +20,6 @@ export async function layoutFor(deps: AppDeps, c: Context<AppEnv>, options: { wi
     cartCount: 0,
     currency: deps.config.CURRENCY,
     appUrl: deps.config.APP_URL,
+    ...(user ? { account: { firstName: user.first_name, isAdmin: user.role === 'admin' } } : {}),
   };
 }

@@ -33,6 +33,19 @@ describe(`key-value store (${process.env.REDIS_URL ? 'redis' : 'memory'})`, () =
     await expect(store.increment('k', -1)).rejects.toThrow(RangeError);
   });
 
+  it('keeps sets: add, list, remove, and the whole set expires', async () => {
+    await store.addToSet('sessions:1', 'a', 60);
+    await store.addToSet('sessions:1', 'b', 60);
+    await store.addToSet('sessions:1', 'a', 60);
+    expect((await store.setMembers('sessions:1')).sort()).toEqual(['a', 'b']);
+    await store.removeFromSet('sessions:1', 'a');
+    expect(await store.setMembers('sessions:1')).toEqual(['b']);
+    expect(await store.setMembers('sessions:none')).toEqual([]);
+    await store.addToSet('sessions:2', 'c', 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await store.setMembers('sessions:2')).toEqual([]);
+  });
+
   it('pings', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

@@ -8,6 +8,8 @@ import { loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { projectRoot } from '../../src/lib/paths.js';
 import { cacheFor } from '../../src/store/json-cache.js';
+import { createSessions } from '../../src/accounts/sessions.js';
+import { createDevMailbox } from '../../src/mail/mailer.js';
 import type { KeyValueStore } from '../../src/store/store.js';
 import { loadAssets } from '../../src/web/assets.js';
 import { createTestDatabase } from './db.js';
@@ -40,6 +42,8 @@ export async function createTestApp(
     log: pino({ level: 'silent' }),
     assets: loadAssets(join(projectRoot, 'public')),
     catalog,
+    sessions: createSessions(store),
+    mailer: createDevMailbox(database.db),
     isAcceptingTraffic: options.accepting ?? (() => true),
   });
   return {

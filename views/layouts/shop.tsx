@@ -13,6 +13,8 @@ export interface LayoutProps {
   currency: string;
   /** The public origin, for absolute URLs (canonical links, structured data). */
   appUrl: string;
+  /** The signed-in visitor, if any: the header links to their account instead of "Sign in". */
+  account?: { firstName: string; isAdmin: boolean };
 }
 
 export const CART_COUNT_ID = 'cart-count';
@@ -42,6 +44,31 @@ export function ShopLayout({ layout, title, meta, children }: ShopPageProps): JS
   );
 }
 
+function AccountLink({ account }: { account: LayoutProps['account'] }): JSX.Element {
+  if (!account) {
+    return (
+      <a href="/login" class="account-link">
+        Sign in
+      </a>
+    );
+  }
+  return (
+    <>
+      {account.isAdmin ? (
+        <a href="/admin" class="account-link">
+          Back office
+        </a>
+      ) : (
+        ''
+      )}
+      <a href="/account" class="account-link" data-account-link>
+        <span class="sr-only">Your account, </span>
+        <span safe>{account.firstName}</span>
+      </a>
+    </>
+  );
+}
+
 function Header({ layout }: { layout: LayoutProps }): JSX.Element {
   return (
     <header class="site-header">
@@ -50,6 +77,7 @@ function Header({ layout }: { layout: LayoutProps }): JSX.Element {
           <img src={layout.assets.favicon} alt="" width="28" height="28" />
           <span safe>{layout.storeName}</span>
         </a>
+        <AccountLink account={layout.account} />
         <a href="/cart" class="cart-link">
           <BagIcon />
           <span class="sr-only">Cart, items:</span>

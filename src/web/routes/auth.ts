@@ -1,0 +1,181 @@
+import { Hono, type Context } from 'hono';
+import { loginForm, emailForm, passwordForm, registerForm } from '../../accounts/account-forms.js';
+import { recordAudit } from '../../accounts/audit.js';
+import { checkPasswordPolicy } from '../../accounts/passwords.js';
+import {
+  authenticate,
+  consumeEmailToken,
+  createUser,
+  EmailTakenError,
+  findUserByEmail,
+  findLiveEmailToken,
+  issueEmailToken,
+  setPassword,
+} from '../../accounts/users.js';
+import { alreadyRegisteredMessage, resetPasswordMessage, verifyEmailMessage } from '../../../views/emails/account-emails.js';
+import { ForgotPasswordPage, LoginPage, MessagePage, RegisterPage, ResetPasswordPage, VerifyEmailPage } from '../../../views/account/auth.js';
+import type { MailMessage } from '../../mail/mailer.js';
+import type { AppDeps, AppEnv } from '../context.js';
+import { fieldErrors, readForm, safeNextPath } from '../forms.js';
+import { layoutFor } from '../layout.js';
+import { clientIp } from '../rate-limit.js';
+import { redirectTo, renderPage } from '../render.js';
+import { endPendingLogin, endSession, pendingLoginUser, startPendingLogin, startSession } from '../session.js';
+import { hasMfa, verifySecondFactor } from '../../accounts/mfa.js';
+import type { User } from '../../db/schema-accounts.js';
+
+const CHECK_YOUR_MAIL = 'If that address can be used, we have sent it an e-mail. Follow the link in it to continue.';
+
+/** Register, sign in and out, verify an address, reset a password. */
+export function authRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const { db, config } = deps;
+  const page = async (c: Context<AppEnv>, view: (layout: Awaited<ReturnType<typeof layoutFor>>) => JSX.Element, status: 200 | 422 | 400 = 200) => {
+    c.set('pageCaching', 'no-store');
+    const layout = await layoutFor(deps, c);
+    return renderPage(c, { page: () => view(layout) }, status);
+  };
+  const link = (path: string, token: string) => `${config.APP_URL}${path}?token=${token}`;
+  /** Mail goes out after the response is decided, so its cost never shows in response times. */
+  const sendLater = (c: Context<AppEnv>, message: MailMessage) => {
+    deps.mailer.send(message).catch((error: unknown) => c.get('log').error({ err: error }, 'sending mail failed'));
+  };
+
+  app.get('/register', (c) => page(c, (layout) => RegisterPage({ layout, values: {} })));
+  app.post('/register', async (c) => {
+    const fields = await readForm(c);
+    const parsed = registerForm.safeParse(fields);
+    const values = { email: fields.email, first_name: fields.first_name, last_name: fields.last_name };
+    if (!parsed.success) return page(c, (layout) => RegisterPage({ layout, values, errors: fieldErrors(parsed.error) }), 422);
+    const { email, password, first_name, last_name } = parsed.data;
+    const weak = checkPasswordPolicy(password, { email, firstName: first_name, lastName: last_name });
+    if (weak) return page(c, (layout) => RegisterPage({ layout, values, errors: { password: weak } }), 422);
+    try {
+      const user = await createUser(db, { email, password, firstName: first_name, lastName: last_name });
+      await recordAudit(db, { action: 'account.registered', actorUserId: user.id, ip: clientIp(c) });
+      const token = await issueEmailToken(db, user, 'verify_email');
+      sendLater(c, verifyEmailMessage({ storeName: config.STORE_NAME, to: user.email, firstName: user.first_name, url: link('/verify-email', token) }));
+    } catch (error) {
+      if (!(error instanceof EmailTakenError)) throw error;
+      const existing = await findUserByEmail(db, email);
+      if (existing?.active) {
+        const token = await issueEmailToken(db, existing, 'reset_password');
+        sendLater(c, alreadyRegisteredMessage({ storeName: config.STORE_NAME, to: existing.email, firstName: existing.first_name, url: link('/reset-password', token) }));
+      }
+    }
+    return page(c, (layout) => MessagePage({ layout, title: 'Check your e-mail', message: CHECK_YOUR_MAIL, link: { href: '/login', label: 'Go to sign in' } }));
+  });
+
+  app.get('/verify-email', async (c) => {
+    const token = c.req.query('token') ?? '';
+    const tokenLive = (await findLiveEmailToken(db, token, 'verify_email')) !== undefined;
+    return page(c, (layout) => VerifyEmailPage({ layout, token, tokenLive }), tokenLive ? 200 : 400);
+  });
+  app.post('/verify-email', async (c) => {
+    const token = c.req.query('token') ?? '';
+    const user = await consumeEmailToken(db, token, 'verify_email');
+    if (!user) return page(c, (layout) => VerifyEmailPage({ layout, token, tokenLive: false }), 400);
+    await db.updateTable('users').set({ email_verified_at: new Date() }).where('id', '=', user.id).execute();
+    await recordAudit(db, { action: 'email.verified', actorUserId: user.id, ip: clientIp(c) });
+    const signedIn = c.get('user')?.id === user.id;
+    return page(c, (layout) =>
+      MessagePage({
+        layout,
+        title: 'Address confirmed',
+        message: 'Thank you: your e-mail address is confirmed.',
+        link: signedIn ? { href: '/account', label: 'Go to your account' } : { href: '/login', label: 'Sign in' },
+      }),
+    );
+  });
+
+  app.get('/login', (c) => {
+    if (c.get('user')) return c.redirect(safeNextPath(c.req.query('next')), 303);
+    return page(c, (layout) => LoginPage({ layout, step: 'password', next: c.req.query('next') }));
+  });
+  app.post('/login', async (c) => {
+    const fields = await readForm(c);
+    const next = fields.next;
+    if (fields.code !== undefined) return secondFactor(c, fields.code, next);
+    const parsed = loginForm.safeParse(fields);
+    if (!parsed.success) return page(c, (layout) => LoginPage({ layout, step: 'password', email: fields.email, next, errors: fieldErrors(parsed.error) }), 422);
+    const user = await authenticate(db, parsed.data.email, parsed.data.password);
+    if (!user) {
+      await recordAudit(db, { action: 'login.failed', ip: clientIp(c), details: { reason: 'credentials' } });
+      const formError = 'That e-mail address and password do not match an account.';
+      return page(c, (layout) => LoginPage({ layout, step: 'password', email: parsed.data.email, next, formError }), 422);
+    }
+    if (hasMfa(user)) {
+      await startPendingLogin(deps, c, user);
+      return page(c, (layout) => LoginPage({ layout, step: 'code', next }));
+    }
+    return signIn(c, user, next);
+  });
+
+  /** The code step: only a browser that just gave the right password gets here, and each code works once. */
+  async function secondFactor(c: Context<AppEnv>, code: string, next: string | undefined) {
+    const user = await pendingLoginUser(deps, c);
+    if (!user) {
+      return page(c, (layout) => LoginPage({ layout, step: 'password', next, formError: 'Your sign-in took too long. Please enter your password again.' }), 422);
+    }
+    const factor = code.length <= 64 ? await verifySecondFactor(db, user, code, config.APP_SECRET) : undefined;
+    if (!factor) {
+      await recordAudit(db, { action: 'login.mfa_failed', subjectUserId: user.id, ip: clientIp(c) });
+      return page(c, (layout) => LoginPage({ layout, step: 'code', next, errors: { code: 'That code is not right, or it was used already.' } }), 422);
+    }
+    await endPendingLogin(deps, c);
+    return signIn(c, user, next);
+  }
+
+  async function signIn(c: Context<AppEnv>, user: User, next: string | undefined) {
+    await startSession(deps, c, user);
+    await recordAudit(db, { action: 'login.succeeded', actorUserId: user.id, ip: clientIp(c) });
+    return redirectTo(c, safeNextPath(next));
+  }
+
+  app.post('/logout', async (c) => {
+    const user = c.get('user');
+    await endSession(deps, c);
+    if (user) await recordAudit(db, { action: 'logout', actorUserId: user.id, ip: clientIp(c) });
+    return redirectTo(c, '/');
+  });
+
+  app.get('/forgot-password', (c) => page(c, (layout) => ForgotPasswordPage({ layout })));
+  app.post('/forgot-password', async (c) => {
+    const fields = await readForm(c);
+    const parsed = emailForm.safeParse(fields);
+    if (!parsed.success) return page(c, (layout) => ForgotPasswordPage({ layout, email: fields.email, errors: fieldErrors(parsed.error) }), 422);
+    const user = await findUserByEmail(db, parsed.data.email);
+    if (user?.active) {
+      const token = await issueEmailToken(db, user, 'reset_password');
+      await recordAudit(db, { action: 'password.reset_requested', subjectUserId: user.id, ip: clientIp(c) });
+      sendLater(c, resetPasswordMessage({ storeName: config.STORE_NAME, to: user.email, firstName: user.first_name, url: link('/reset-password', token) }));
+    }
+    return page(c, (layout) => MessagePage({ layout, title: 'Check your e-mail', message: CHECK_YOUR_MAIL }));
+  });
+
+  app.get('/reset-password', async (c) => {
+    const token = c.req.query('token') ?? '';
+    const tokenLive = (await findLiveEmailToken(db, token, 'reset_password')) !== undefined;
+    return page(c, (layout) => ResetPasswordPage({ layout, token, tokenLive }), tokenLive ? 200 : 400);
+  });
+  app.post('/reset-password', async (c) => {
+    const token = c.req.query('token') ?? '';
+    const parsed = passwordForm.safeParse(await readForm(c));
+    const owner = await findLiveEmailToken(db, token, 'reset_password');
+    if (!owner) return page(c, (layout) => ResetPasswordPage({ layout, token, tokenLive: false }), 400);
+    const problem = parsed.success
+      ? checkPasswordPolicy(parsed.data.password, { email: owner.email, firstName: owner.first_name, lastName: owner.last_name })
+      : fieldErrors(parsed.error).password;
+    if (!parsed.success || problem) return page(c, (layout) => ResetPasswordPage({ layout, token, tokenLive: true, errors: { password: problem } }), 422);
+    // Used up atomically: of two submissions of one link, only one sets a password.
+    const user = await consumeEmailToken(db, token, 'reset_password');
+    if (!user) return page(c, (layout) => ResetPasswordPage({ layout, token, tokenLive: false }), 400);
+    await setPassword(db, user.id, parsed.data.password);
+    // Whoever knew the old password is signed out everywhere; the second factor still applies at next sign-in.
+    await deps.sessions.invalidateAllForUser(user.id);
+    await recordAudit(db, { action: 'password.reset', subjectUserId: user.id, ip: clientIp(c) });
+    return page(c, (layout) => LoginPage({ layout, step: 'password', email: user.email, notice: 'Your password has been changed. Sign in with it now.' }));
+  });
+
+  return app;
+}
