@@ -21,6 +21,21 @@ function brandChoices(props: ListingProps): { brand: string; count: number }[] {
   return [...props.facets.brands, ...picked.map((brand) => ({ brand, count: 0 }))];
 }
 
+/**
+ * A brand's checkbox id, the same whichever other brands are listed. A filter change morphs
+ * the form, matching elements by id, and a box keeps the checked state the shopper gave it:
+ * were ids positions, a brand dropping out of the list would hand one brand's tick to the next.
+ * Letters, digits and '-' stay as they are; every other byte becomes _xx, so no two brands meet.
+ */
+function brandInputId(brand: string): string {
+  let id = 'brand-';
+  for (const byte of new TextEncoder().encode(brand)) {
+    const char = String.fromCharCode(byte);
+    id += /[A-Za-z0-9-]/.test(char) ? char : `_${byte.toString(16).padStart(2, '0')}`;
+  }
+  return id;
+}
+
 function bandLabel(band: PriceBand, currency: string): string {
   const money = (cents: number) => formatMoney(cents, currency).replace(/\.00$/, '');
   if (band.minCents === undefined) return `Under ${money((band.maxCents ?? 0) + 1)}`;
@@ -136,10 +151,10 @@ export function Filters(props: ListingProps): JSX.Element {
             <legend class="label">Brand</legend>
             {/* Dozens of rows: the list styles them (.facet-list), so each row carries no class. */}
             <ul class="facet-list">
-              {brandChoices(props).map(({ brand, count }, index) => (
+              {brandChoices(props).map(({ brand, count }) => (
                 <li>
-                  <input id={`brand-${index}`} name="brand" type="checkbox" value={brand} checked={query.brands.includes(brand)} />
-                  <label for={`brand-${index}`}>
+                  <input id={brandInputId(brand)} name="brand" type="checkbox" value={brand} checked={query.brands.includes(brand)} />
+                  <label for={brandInputId(brand)}>
                     <span safe>{brand}</span>
                     <span>{count}</span>
                   </label>

@@ -11,6 +11,7 @@ import { Filters } from './listing-filters.js';
 
 export const PRODUCT_RESULTS_ID = 'product-results';
 export const LISTING_FORM_ID = 'listing-filters';
+export const LISTING_HEADING_ID = 'listing-heading';
 
 const sortLabels: Record<SortOption, string> = {
   relevance: 'Best match',
@@ -58,14 +59,22 @@ export function canonicalHref(props: Pick<ListingProps, 'basePath' | 'query' | '
   });
 }
 
+/** What the page is: the search, or the listing's own heading. */
+function headingText(props: ListingProps): string {
+  return props.query.q ? `Results for “${props.query.q}”` : props.heading;
+}
+
+/** The page's own title: its heading, and the page number past the first. */
+function pageTitle(props: ListingProps): string {
+  return props.result.page > 1 ? `${headingText(props)} – page ${props.result.page}` : headingText(props);
+}
+
 export function ListingPage(props: ListingProps): JSX.Element {
   const { layout, query } = props;
-  const title = query.q ? `Results for “${query.q}”` : props.heading;
-  const pageSuffix = props.result.page > 1 ? ` – page ${props.result.page}` : '';
   return (
     <ShopLayout
       layout={layout}
-      title={title + pageSuffix}
+      title={pageTitle(props)}
       meta={{
         description: props.intro ?? `${props.heading} at ${layout.storeName}: ${props.result.total} products.`,
         canonicalUrl: `${layout.appUrl}${canonicalHref(props)}`,
@@ -76,29 +85,72 @@ export function ListingPage(props: ListingProps): JSX.Element {
       }}
     >
       <Breadcrumbs crumbs={props.crumbs} />
-      <div class="mb-6">
-        <h1 class="page-title" safe>
-          {title}
-        </h1>
-        {props.intro ? (
-          <p class="mt-1 max-w-2xl text-slate-600" safe>
-            {props.intro}
-          </p>
-        ) : (
-          ''
-        )}
-      </div>
+      <ListingHeading {...props} />
       {!props.categoryIsFilter && props.categoryChoices.length ? <SubcategoryLinks categories={props.categoryChoices} /> : ''}
-      <ListingForm {...props} />
+      <FilterForm {...props} />
     </ShopLayout>
+  );
+}
+
+/** The heading names the category, so on /products it changes with the category filter. */
+function ListingHeading(props: ListingProps & { outOfBand?: boolean }): JSX.Element {
+  return (
+    <div id={LISTING_HEADING_ID} class="mb-6" hx-swap-oob={props.outOfBand ? 'true' : undefined}>
+      <h1 class="page-title" safe>
+        {headingText(props)}
+      </h1>
+      {props.intro ? (
+        <p class="mt-1 max-w-2xl text-slate-600" safe>
+          {props.intro}
+        </p>
+      ) : (
+        ''
+      )}
+    </div>
+  );
+}
+
+/**
+ * The document title for a fragment, as the page layout writes it. htmx takes a <title> from
+ * anywhere in a response as the new document title, so a swapped view is titled as if loaded.
+ */
+function FragmentTitle(props: ListingProps): JSX.Element {
+  const title = pageTitle(props);
+  return <title safe>{title === props.layout.storeName ? title : `${title} · ${props.layout.storeName}`}</title>;
+}
+
+/**
+ * What htmx swaps in when a filter changes: the form, and out of band the heading (the
+ * category filter renames the page), with the page's title. The form comes first: htmx
+ * takes the out-of-band heading and the title out and swaps what is left into the form.
+ */
+export function ListingForm(props: ListingProps): JSX.Element {
+  return (
+    <>
+      <FilterForm {...props} />
+      <ListingHeading {...props} outOfBand />
+      <FragmentTitle {...props} />
+    </>
+  );
+}
+
+/** What htmx swaps in when the page changes: the results, with the page's title. */
+export function ProductResults(props: ListingProps): JSX.Element {
+  return (
+    <>
+      <Results {...props} />
+      <FragmentTitle {...props} />
+    </>
   );
 }
 
 /**
  * Filters, sort and results in one form. A filter change swaps the whole form by morphing,
  * so facet counts follow the filters while the control in use keeps its focus and value.
+ * autocomplete="off": the browser must not put back, on Back or Forward, the controls as
+ * they were left; the address says what they hold, and the page as served shows exactly that.
  */
-export function ListingForm(props: ListingProps): JSX.Element {
+function FilterForm(props: ListingProps): JSX.Element {
   const { query } = props;
   // hx-sync: the newest filters win; a queued request would swap into an element the one before it replaced.
   return (
@@ -106,6 +158,7 @@ export function ListingForm(props: ListingProps): JSX.Element {
       id={LISTING_FORM_ID}
       action={props.basePath}
       method="get"
+      autocomplete="off"
       hx-get={props.basePath}
       hx-target={`#${LISTING_FORM_ID}`}
       hx-swap="outerMorph"
@@ -132,7 +185,7 @@ export function ListingForm(props: ListingProps): JSX.Element {
               ))}
           </select>
         </div>
-        <ProductResults {...props} />
+        <Results {...props} />
       </div>
     </form>
   );
@@ -177,8 +230,8 @@ function ProblemSummary({ problems }: { problems: ListingQueryProblem[] }): JSX.
   );
 }
 
-/** The results: count, grid and pagination. htmx swaps this whole element on every filter change. */
-export function ProductResults(props: ListingProps): JSX.Element {
+/** The results: count, grid and pagination. htmx swaps this whole element when the page changes. */
+function Results(props: ListingProps): JSX.Element {
   const { result, layout } = props;
   const first = (result.page - 1) * result.perPage + 1;
   const last = first + result.items.length - 1;
