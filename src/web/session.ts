@@ -51,7 +51,7 @@ export function sessionMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv> {
 export async function startSession(deps: AppDeps, c: Context<AppEnv>, user: User): Promise<void> {
   const previous = c.get('session');
   if (previous) await deps.sessions.invalidate(previous);
-  const meta = { userAgent: c.req.header('User-Agent') ?? '', ip: clientIp(c) };
+  const meta = { userAgent: c.req.header('User-Agent') ?? '', ip: clientIp(c, deps.config.TRUST_PROXY) };
   const { token, session } = await deps.sessions.create(user.id, user.role, meta);
   const cookie = sessionCookie(deps);
   setCookie(c, cookie.name, token, { ...cookie.options, maxAge: SESSION_POLICY[user.role].absoluteSeconds });

@@ -232,3 +232,33 @@ describe('cross-site requests', () => {
     expect((await users().where('id', '=', user.id).executeTakeFirstOrThrow()).first_name).toBe('Hacked');
   });
 });
+
+describe('rate limits', () => {
+  it('locks an account after 10 failed sign-ins (429 with Retry-After) while another account still signs in', async () => {
+    const target = await insertUser(ctx.database.db);
+    const bystander = await insertUser(ctx.database.db);
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      expect((await ctx.app.request('/login', form({ email: target.email, password: `wrong guess ${attempt}` }))).status).toBe(422);
+    }
+    const locked = await ctx.app.request('/login', form({ email: target.email, password: STRONG_PASSWORD }));
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(sessionCookieFrom(locked)).toBeUndefined();
+    await logIn(ctx, bystander.email);
+  });
+
+  it('limits registrations per address: the 21st in 15 minutes is refused and creates nothing', async () => {
+    const own = await createTestApp();
+    try {
+      const register = (n: number) =>
+        own.app.request('/register', form({ email: `burst${n}.${Date.now()}@example.test`, password: STRONG_PASSWORD, first_name: 'B', last_name: 'Urst' }));
+      for (let n = 1; n <= 20; n++) expect((await register(n)).status).toBe(200);
+      const refused = await register(21);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('RateLimit-Remaining')).toBe('0');
+      expect(await own.database.db.selectFrom('users').select('id').where('email', 'like', 'burst21.%').execute()).toHaveLength(0);
+    } finally {
+      await own.close();
+    }
+  });
+});

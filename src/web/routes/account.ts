@@ -91,7 +91,7 @@ export function accountRoutes(deps: AppDeps) {
       .where('id', '=', user.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(db, { action: 'email.changed', actorUserId: user.id, ip: clientIp(c) });
+    await recordAudit(db, { action: 'email.changed', actorUserId: user.id, ip: clientIp(c, config.TRUST_PROXY) });
     const token = await issueEmailToken(db, updated, 'verify_email');
     const log = c.get('log');
     const mail = (message: Parameters<typeof deps.mailer.send>[0]) => deps.mailer.send(message).catch((error: unknown) => log.error({ err: error }, 'sending mail failed'));
@@ -113,7 +113,7 @@ export function accountRoutes(deps: AppDeps) {
     await setPassword(db, user.id, parsed.data.password);
     await deps.sessions.invalidateAllForUser(user.id);
     await startSession(deps, c, user); // a privilege change: this browser gets a new token too
-    await recordAudit(db, { action: 'password.changed', actorUserId: user.id, ip: clientIp(c) });
+    await recordAudit(db, { action: 'password.changed', actorUserId: user.id, ip: clientIp(c, config.TRUST_PROXY) });
     return redirectTo(c, '/account/security?saved=1');
   });
 
@@ -151,7 +151,7 @@ export function accountRoutes(deps: AppDeps) {
     const target = sessions.find((session) => session.publicId === c.req.param('publicId'));
     if (target) {
       await deps.sessions.invalidate(target);
-      await recordAudit(db, { action: 'session.ended', actorUserId: user.id, ip: clientIp(c) });
+      await recordAudit(db, { action: 'session.ended', actorUserId: user.id, ip: clientIp(c, config.TRUST_PROXY) });
     }
     return redirectTo(c, '/account/security');
   });

@@ -18,7 +18,7 @@ import type { MailMessage } from '../../mail/mailer.js';
 import type { AppDeps, AppEnv } from '../context.js';
 import { fieldErrors, readForm, safeNextPath } from '../forms.js';
 import { layoutFor } from '../layout.js';
-import { clientIp } from '../rate-limit.js';
+import { byClientIp, clientIp, createLoginThrottle, createRateLimiter, rateLimit } from '../rate-limit.js';
 import { redirectTo, renderPage } from '../render.js';
 import { endPendingLogin, endSession, pendingLoginUser, startPendingLogin, startSession } from '../session.js';
 import { hasMfa, verifySecondFactor } from '../../accounts/mfa.js';
@@ -30,6 +30,18 @@ const CHECK_YOUR_MAIL = 'If that address can be used, we have sent it an e-mail.
 export function authRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const { db, config } = deps;
+  const ipOf = (c: Context<AppEnv>) => clientIp(c, config.TRUST_PROXY);
+  const limiter = (name: string, limit: number, windowSeconds = 900) =>
+    rateLimit(createRateLimiter(deps.store, { name, limit, windowSeconds, secret: config.APP_SECRET }), byClientIp(config.TRUST_PROXY));
+  const throttle = createLoginThrottle(deps.store, { secret: config.APP_SECRET });
+
+  // Every auth page shares the general per-IP budget; the actions that send mail or create
+  // accounts have tighter ones of their own. All fail closed (503) if the store is away.
+  app.on(['GET', 'POST'], ['/register', '/login', '/forgot-password', '/reset-password', '/verify-email'], limiter('auth', config.RATE_LIMIT_MAX, config.RATE_LIMIT_WINDOW_SECONDS));
+  app.post('/register', limiter('register', 20));
+  app.post('/forgot-password', limiter('forgot-password', 20));
+  app.post('/reset-password', limiter('reset-password', 30));
+  app.post('/verify-email', limiter('verify-email', 30));
   const page = async (c: Context<AppEnv>, view: (layout: Awaited<ReturnType<typeof layoutFor>>) => JSX.Element, status: 200 | 422 | 400 = 200) => {
     c.set('pageCaching', 'no-store');
     const layout = await layoutFor(deps, c);
@@ -52,7 +64,7 @@ export function authRoutes(deps: AppDeps) {
     if (weak) return page(c, (layout) => RegisterPage({ layout, values, errors: { password: weak } }), 422);
     try {
       const user = await createUser(db, { email, password, firstName: first_name, lastName: last_name });
-      await recordAudit(db, { action: 'account.registered', actorUserId: user.id, ip: clientIp(c) });
+      await recordAudit(db, { action: 'account.registered', actorUserId: user.id, ip: ipOf(c) });
       const token = await issueEmailToken(db, user, 'verify_email');
       sendLater(c, verifyEmailMessage({ storeName: config.STORE_NAME, to: user.email, firstName: user.first_name, url: link('/verify-email', token) }));
     } catch (error) {
@@ -76,7 +88,7 @@ export function authRoutes(deps: AppDeps) {
     const user = await consumeEmailToken(db, token, 'verify_email');
     if (!user) return page(c, (layout) => VerifyEmailPage({ layout, token, tokenLive: false }), 400);
     await db.updateTable('users').set({ email_verified_at: new Date() }).where('id', '=', user.id).execute();
-    await recordAudit(db, { action: 'email.verified', actorUserId: user.id, ip: clientIp(c) });
+    await recordAudit(db, { action: 'email.verified', actorUserId: user.id, ip: ipOf(c) });
     const signedIn = c.get('user')?.id === user.id;
     return page(c, (layout) =>
       MessagePage({
@@ -98,9 +110,12 @@ export function authRoutes(deps: AppDeps) {
     if (fields.code !== undefined) return secondFactor(c, fields.code, next);
     const parsed = loginForm.safeParse(fields);
     if (!parsed.success) return page(c, (layout) => LoginPage({ layout, step: 'password', email: fields.email, next, errors: fieldErrors(parsed.error) }), 422);
+    // Checked before the password, so a locked account costs no argon2 work and reveals nothing.
+    await throttle.check(parsed.data.email, ipOf(c));
     const user = await authenticate(db, parsed.data.email, parsed.data.password);
     if (!user) {
-      await recordAudit(db, { action: 'login.failed', ip: clientIp(c), details: { reason: 'credentials' } });
+      await throttle.recordFailure(parsed.data.email, ipOf(c));
+      await recordAudit(db, { action: 'login.failed', ip: ipOf(c), details: { reason: 'credentials' } });
       const formError = 'That e-mail address and password do not match an account.';
       return page(c, (layout) => LoginPage({ layout, step: 'password', email: parsed.data.email, next, formError }), 422);
     }
@@ -117,9 +132,11 @@ export function authRoutes(deps: AppDeps) {
     if (!user) {
       return page(c, (layout) => LoginPage({ layout, step: 'password', next, formError: 'Your sign-in took too long. Please enter your password again.' }), 422);
     }
+    await throttle.check(user.email, ipOf(c));
     const factor = code.length <= 64 ? await verifySecondFactor(db, user, code, config.APP_SECRET) : undefined;
     if (!factor) {
-      await recordAudit(db, { action: 'login.mfa_failed', subjectUserId: user.id, ip: clientIp(c) });
+      await throttle.recordFailure(user.email, ipOf(c));
+      await recordAudit(db, { action: 'login.mfa_failed', subjectUserId: user.id, ip: ipOf(c) });
       return page(c, (layout) => LoginPage({ layout, step: 'code', next, errors: { code: 'That code is not right, or it was used already.' } }), 422);
     }
     await endPendingLogin(deps, c);
@@ -127,15 +144,16 @@ export function authRoutes(deps: AppDeps) {
   }
 
   async function signIn(c: Context<AppEnv>, user: User, next: string | undefined) {
+    await throttle.recordSuccess(user.email);
     await startSession(deps, c, user);
-    await recordAudit(db, { action: 'login.succeeded', actorUserId: user.id, ip: clientIp(c) });
+    await recordAudit(db, { action: 'login.succeeded', actorUserId: user.id, ip: ipOf(c) });
     return redirectTo(c, safeNextPath(next));
   }
 
   app.post('/logout', async (c) => {
     const user = c.get('user');
     await endSession(deps, c);
-    if (user) await recordAudit(db, { action: 'logout', actorUserId: user.id, ip: clientIp(c) });
+    if (user) await recordAudit(db, { action: 'logout', actorUserId: user.id, ip: ipOf(c) });
     return redirectTo(c, '/');
   });
 
@@ -147,7 +165,7 @@ export function authRoutes(deps: AppDeps) {
     const user = await findUserByEmail(db, parsed.data.email);
     if (user?.active) {
       const token = await issueEmailToken(db, user, 'reset_password');
-      await recordAudit(db, { action: 'password.reset_requested', subjectUserId: user.id, ip: clientIp(c) });
+      await recordAudit(db, { action: 'password.reset_requested', subjectUserId: user.id, ip: ipOf(c) });
       sendLater(c, resetPasswordMessage({ storeName: config.STORE_NAME, to: user.email, firstName: user.first_name, url: link('/reset-password', token) }));
     }
     return page(c, (layout) => MessagePage({ layout, title: 'Check your e-mail', message: CHECK_YOUR_MAIL }));
@@ -173,7 +191,7 @@ export function authRoutes(deps: AppDeps) {
     await setPassword(db, user.id, parsed.data.password);
     // Whoever knew the old password is signed out everywhere; the second factor still applies at next sign-in.
     await deps.sessions.invalidateAllForUser(user.id);
-    await recordAudit(db, { action: 'password.reset', subjectUserId: user.id, ip: clientIp(c) });
+    await recordAudit(db, { action: 'password.reset', subjectUserId: user.id, ip: ipOf(c) });
     return page(c, (layout) => LoginPage({ layout, step: 'password', email: user.email, notice: 'Your password has been changed. Sign in with it now.' }));
   });
 
