@@ -11,7 +11,7 @@ import { createLogger } from './logger.js';
 import { createStore } from './store/index.js';
 import { cacheFor } from './store/json-cache.js';
 import { createSessions } from './accounts/sessions.js';
-import { ensureAdmin } from './accounts/users.js';
+import { ensureAdmin, WeakPasswordError } from './accounts/users.js';
 import { createDevMailbox, createSmtpMailer } from './mail/mailer.js';
 import { loadAssets } from './web/assets.js';
 import { projectRoot } from './lib/paths.js';
@@ -34,8 +34,11 @@ async function main(): Promise<void> {
   const sessions = createSessions(store);
   const mailer = config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM ?? `${config.STORE_NAME} <no-reply@${new URL(config.APP_URL).hostname}>`) : createDevMailbox(database.db);
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    const outcome = await ensureAdmin(database.db, config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
-    if (outcome === 'created') log.info('created the first admin from ADMIN_EMAIL');
+    const outcome = await ensureAdmin(database.db, config.ADMIN_EMAIL, config.ADMIN_PASSWORD).catch((error: unknown) => {
+      if (error instanceof WeakPasswordError) throw new ConfigError([`ADMIN_PASSWORD: ${error.message}`]);
+      throw error;
+    });
+    if (outcome === 'created') log.info('created the first admin from ADMIN_EMAIL; they set up two-step verification at first sign-in');
   }
   const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, isAcceptingTraffic: () => accepting });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.js';
 import type { Role, User, EmailTokenPurpose } from '../db/schema-accounts.js';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { generateToken, hashToken } from './tokens.js';
 
 export class EmailTakenError extends Error {
@@ -126,9 +126,18 @@ export async function findLiveEmailToken(db: DbOrTx, token: string, purpose: Ema
   return row;
 }
 
-/** The first admin, from ADMIN_EMAIL/ADMIN_PASSWORD or `npm run admin:create`; nothing when the address has an account. */
+export class WeakPasswordError extends Error {
+  override name = 'WeakPasswordError';
+}
+
+/**
+ * The first admin, from ADMIN_EMAIL/ADMIN_PASSWORD or `npm run admin:create`; nothing when the
+ * address has an account. The password meets the same policy as everyone's.
+ */
 export async function ensureAdmin(db: DbOrTx, email: string, password: string): Promise<'created' | 'exists'> {
   if (await findUserByEmail(db, email)) return 'exists';
+  const weak = checkPasswordPolicy(password, { email });
+  if (weak) throw new WeakPasswordError(weak);
   try {
     await createUser(db, { email, password, firstName: 'Store', lastName: 'Admin', role: 'admin', verified: true });
     return 'created';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAdmin, WeakPasswordError } from '../../src/accounts/users.js';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { form, insertUser, latestMailTo, linkIn, logIn, sessionCookieFrom, STRONG_PASSWORD } from '../support/accounts.js';
 import { htmlOf, textOf } from '../support/html.js';
@@ -260,5 +261,18 @@ describe('rate limits', () => {
     } finally {
       await own.close();
     }
+  });
+});
+
+describe('the first admin', () => {
+  it('is created once from ADMIN_EMAIL and ADMIN_PASSWORD, verified, and a weak password is refused', async () => {
+    const email = `owner.${Date.now()}@example.test`;
+    await expect(ensureAdmin(ctx.database.db, email, 'password123')).rejects.toThrow(WeakPasswordError);
+    expect(await ensureAdmin(ctx.database.db, email, STRONG_PASSWORD)).toBe('created');
+    expect(await ensureAdmin(ctx.database.db, email.toUpperCase(), 'another strong passphrase')).toBe('exists');
+    const admin = await users().where('email', '=', email).executeTakeFirstOrThrow();
+    expect(admin).toMatchObject({ role: 'admin', active: true });
+    expect(admin.email_verified_at).not.toBeNull();
+    await logIn(ctx, email);
   });
 });

@@ -116,3 +116,37 @@ describe('two-step verification', () => {
     expect(audit.map((event) => event.action)).toEqual(expect.arrayContaining(['mfa.enabled', 'mfa.disabled', 'login.succeeded']));
   });
 });
+
+describe('staff changing users', () => {
+  it('deactivating ends every session at once; a role change ends them too; all of it audited', async () => {
+    const admin = await insertUser(ctx.database.db, { role: 'admin' });
+    const { cookie: adminCookie } = await enableThroughPages(admin);
+    const customer = await insertUser(ctx.database.db);
+    const customerCookie = await logIn(ctx, customer.email);
+    const promoted = await insertUser(ctx.database.db);
+    const promotedCookie = await logIn(ctx, promoted.email);
+
+    const refused = await ctx.app.request(`/admin/users/${promoted.id}/status`, form({ role: 'admin' }, customerCookie));
+    expect(refused.status).toBe(403);
+
+    const off = await ctx.app.request(`/admin/users/${customer.id}/status`, form({ status: 'inactive' }, adminCookie));
+    expect(off.status).toBe(303);
+    expect((await ctx.app.request('/account', { headers: { Cookie: customerCookie } })).status).toBe(303);
+    expect((await ctx.app.request('/login', form({ email: customer.email, password: STRONG_PASSWORD }))).status).toBe(422);
+
+    expect((await ctx.app.request(`/admin/users/${promoted.id}/status`, form({ role: 'admin' }, adminCookie))).status).toBe(303);
+    expect((await ctx.app.request('/account', { headers: { Cookie: promotedCookie } })).status).toBe(303);
+
+    expect((await ctx.app.request(`/admin/users/${admin.id}/status`, form({ status: 'inactive' }, adminCookie))).status).toBe(409);
+    expect((await ctx.app.request('/admin/users/99999999/status', form({ status: 'inactive' }, adminCookie))).status).toBe(404);
+    expect((await ctx.app.request(`/admin/users/${customer.id}/status`, form({ status: 'deleted' }, adminCookie))).status).toBe(422);
+
+    const audit = await ctx.database.db.selectFrom('audit_events').select(['action', 'actor_user_id', 'subject_user_id', 'details']).where('actor_user_id', '=', admin.id).execute();
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'user.deactivated', subject_user_id: customer.id }),
+        expect.objectContaining({ action: 'role.changed', subject_user_id: promoted.id, details: { from: 'customer', to: 'admin' } }),
+      ]),
+    );
+  });
+});
