@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as createCatalog from './20261122000000_create_catalog.js';
 import * as addProductSearch from './20261122010000_add_product_search.js';
 import * as createAccounts from './20261123100000_create_accounts.js';
+import * as searchVocabulary from './20261123200000_search_vocabulary.js';
 
 /**
  * Every migration, by name, in order. Listed statically (not read from disk) so the same
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '20261122000000_create_catalog': createCatalog,
   '20261122010000_add_product_search': addProductSearch,
   '20261123100000_create_accounts': createAccounts,
+  '20261123200000_search_vocabulary': searchVocabulary,
 };

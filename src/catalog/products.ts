@@ -3,7 +3,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DbOrTx } from '../db/database.js';
 import type { Database, ProductImage, ProductVariant } from '../db/schema.js';
 import type { ListingQuery } from './listing-query.js';
-import { correctSpelling, loadSearchVocabulary, searchTerms } from './search.js';
+import { correctSearch, searchTerms } from './search.js';
 
 /** What a product card shows. */
 export interface ProductCard {
@@ -120,7 +120,7 @@ export async function listProducts(db: DbOrTx, filters: ListingQuery, categoryId
   const result = await listMatching(db, filters, categoryIds);
   if (result.total > 0 || !filters.q) return result;
   // Nothing found: try again with typos corrected against the catalog's own words.
-  const correctedQuery = correctSpelling(filters.q, await loadSearchVocabulary(db));
+  const correctedQuery = await correctSearch(db, filters.q);
   if (!correctedQuery) return result;
   const corrected = await listMatching(db, { ...filters, q: correctedQuery }, categoryIds);
   return corrected.total > 0 ? { ...corrected, correctedQuery } : result;

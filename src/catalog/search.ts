@@ -64,14 +64,23 @@ export function correctSpelling(text: string, vocabulary: { word: string; uses: 
   return changed ? corrected.join(' ') : undefined;
 }
 
-/** The words of active products' names, brands and categories, most used first. */
+/**
+ * The words of active products' names, brands and categories, most used first: the
+ * search_vocabulary table, which triggers on products keep current
+ * (migrations/20261123200000_search_vocabulary.ts).
+ */
 export async function loadSearchVocabulary(db: DbOrTx): Promise<{ word: string; uses: number }[]> {
-  const { rows } = await sql<{ word: string; uses: number }>`
-    SELECT word, count(*)::integer AS uses
-    FROM products, regexp_split_to_table(products.search_text, '[^[:alnum:]]+') AS word
-    WHERE products.active AND length(word) >= 2
-    GROUP BY word ORDER BY uses DESC, word`.execute(db);
-  return rows;
+  return db.selectFrom('search_vocabulary').select(['word', 'uses']).orderBy('uses', 'desc').orderBy('word').execute();
+}
+
+/** True when correctSpelling could change something in this text: some word is long enough to have a typo. */
+function mayNeedCorrecting(text: string): boolean {
+  return searchWords(text).some((word) => allowedEdits(word) > 0);
+}
+
+/** The search with its typos corrected against the catalog's words, or undefined when none were. */
+export async function correctSearch(db: DbOrTx, text: string): Promise<string | undefined> {
+  return mayNeedCorrecting(text) ? correctSpelling(text, await loadSearchVocabulary(db)) : undefined;
 }
 
 export interface Suggestions {
@@ -85,7 +94,7 @@ export interface Suggestions {
 export async function suggest(db: DbOrTx, text: string, limit = 6): Promise<Suggestions> {
   const found = await suggestFor(db, text, limit);
   if (found.products.length || found.categories.length) return found;
-  const correctedQuery = correctSpelling(text, await loadSearchVocabulary(db));
+  const correctedQuery = await correctSearch(db, text);
   return correctedQuery ? { ...(await suggestFor(db, correctedQuery, limit)), correctedQuery } : found;
 }
 

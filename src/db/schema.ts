@@ -76,12 +76,19 @@ export interface ProductImagesTable {
   position: Generated<number>;
 }
 
+/** The catalog's words for typo correction; kept by triggers on products (migrations/20261123200000_search_vocabulary.ts). */
+export interface SearchVocabularyTable {
+  word: string;
+  uses: number;
+}
+
 export interface Database extends AccountsTables {
   app_settings: AppSettingsTable;
   categories: CategoriesTable;
   products: ProductsTable;
   product_variants: ProductVariantsTable;
   product_images: ProductImagesTable;
+  search_vocabulary: SearchVocabularyTable;
 }
 
 export type Category = Selectable<CategoriesTable>;
