@@ -10,11 +10,19 @@ const pages = [
   { name: 'home', path: '/' },
   { name: 'listing', path: '/products' },
   { name: 'product', path: '/products/automatic-espresso-machine' },
+  { name: 'sign-in', path: '/login' },
+  { name: 'register', path: '/register' },
 ];
+/** Pages seen signed in, as the demo admin the server creates below. */
+const accountPages = [
+  { name: 'account-security', path: '/account/security' },
+  { name: 'mfa-setup', path: '/account/security/mfa' },
+];
+const admin = { email: 'owner@example.test', password: 'screenshots only passphrase' };
 const outDir = join(projectRoot, 'docs', 'screenshots');
 const dataDir = mkdtempSync(join(tmpdir(), 'hyperstore-screenshots-'));
 
-const server = await startServer(childEnv({ NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: undefined, REDIS_URL: undefined }));
+const server = await startServer(childEnv({ NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: undefined, REDIS_URL: undefined, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }));
 const browser = await launchChromium();
 try {
   mkdirSync(outDir, { recursive: true });
@@ -29,6 +37,17 @@ try {
       await page.evaluate('window.scrollTo(0, 0)');
       const file = join(outDir, `${name}-${size}.png`);
       // A phone scrolls, so the whole page tells more; a desktop shot shows the first screen.
+      await page.screenshot({ path: file, fullPage: size === 'phone' });
+      console.log(`wrote ${file}`);
+    }
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('E-mail').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/account/);
+    for (const { name, path } of accountPages) {
+      await page.goto(server.url + path, { waitUntil: 'load' });
+      const file = join(outDir, `${name}-${size}.png`);
       await page.screenshot({ path: file, fullPage: size === 'phone' });
       console.log(`wrote ${file}`);
     }

@@ -55,7 +55,7 @@ function AccountLink({ account }: { account: LayoutProps['account'] }): JSX.Elem
   return (
     <>
       {account.isAdmin ? (
-        <a href="/admin" class="account-link">
+        <a href="/admin" class="account-link hidden sm:inline-flex">
           Back office
         </a>
       ) : (
@@ -63,7 +63,9 @@ function AccountLink({ account }: { account: LayoutProps['account'] }): JSX.Elem
       )}
       <a href="/account" class="account-link" data-account-link>
         <span class="sr-only">Your account, </span>
-        <span safe>{account.firstName}</span>
+        <span class="inline-block max-w-28 truncate align-bottom" safe>
+          {account.firstName}
+        </span>
       </a>
     </>
   );
