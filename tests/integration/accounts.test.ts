@@ -60,6 +60,15 @@ describe('registration', () => {
     for (const field of ['email', 'first_name', 'last_name']) expect(textOf(page, `#field-${field}-error`)).not.toBe('');
     expect(await users().where('email', 'in', [email, 'a@b.test']).execute()).toHaveLength(0);
   });
+
+  it('refuses invalid UTF-8 in a name (it arrives as U+FFFD) and creates nothing', async () => {
+    const email = `utf.${Date.now()}@example.test`;
+    const body = `email=${encodeURIComponent(email)}&password=${encodeURIComponent(STRONG_PASSWORD)}&first_name=%FF%FEAda&last_name=Byron`;
+    const response = await ctx.app.request('/register', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body });
+    expect(response.status).toBe(422);
+    expect(textOf(await htmlOf(response), '#field-first_name-error')).toMatch(/cannot accept/);
+    expect(await users().where('email', '=', email).execute()).toHaveLength(0);
+  });
 });
 
 describe('signing in and out', () => {

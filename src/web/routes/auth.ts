@@ -52,6 +52,13 @@ export function authRoutes(deps: AppDeps) {
   const sendLater = (c: Context<AppEnv>, message: MailMessage) => {
     deps.mailer.send(message).catch((error: unknown) => c.get('log').error({ err: error }, 'sending mail failed'));
   };
+  /**
+   * Work that happens only for addresses that have an account runs after the answer is sent,
+   * so the response's timing cannot tell which addresses have accounts.
+   */
+  const afterResponse = (c: Context<AppEnv>, work: () => Promise<void>) => {
+    setImmediate(() => work().catch((error: unknown) => c.get('log').error({ err: error }, 'background account work failed')));
+  };
 
   app.get('/register', (c) => page(c, (layout) => RegisterPage({ layout, values: {} })));
   app.post('/register', async (c) => {
@@ -69,11 +76,12 @@ export function authRoutes(deps: AppDeps) {
       sendLater(c, verifyEmailMessage({ storeName: config.STORE_NAME, to: user.email, firstName: user.first_name, url: link('/verify-email', token) }));
     } catch (error) {
       if (!(error instanceof EmailTakenError)) throw error;
-      const existing = await findUserByEmail(db, email);
-      if (existing?.active) {
+      afterResponse(c, async () => {
+        const existing = await findUserByEmail(db, email);
+        if (!existing?.active) return;
         const token = await issueEmailToken(db, existing, 'reset_password');
         sendLater(c, alreadyRegisteredMessage({ storeName: config.STORE_NAME, to: existing.email, firstName: existing.first_name, url: link('/reset-password', token) }));
-      }
+      });
     }
     return page(c, (layout) => MessagePage({ layout, title: 'Check your e-mail', message: CHECK_YOUR_MAIL, link: { href: '/login', label: 'Go to sign in' } }));
   });
@@ -162,12 +170,14 @@ export function authRoutes(deps: AppDeps) {
     const fields = await readForm(c);
     const parsed = emailForm.safeParse(fields);
     if (!parsed.success) return page(c, (layout) => ForgotPasswordPage({ layout, email: fields.email, errors: fieldErrors(parsed.error) }), 422);
-    const user = await findUserByEmail(db, parsed.data.email);
-    if (user?.active) {
+    const ip = ipOf(c);
+    afterResponse(c, async () => {
+      const user = await findUserByEmail(db, parsed.data.email);
+      if (!user?.active) return;
       const token = await issueEmailToken(db, user, 'reset_password');
-      await recordAudit(db, { action: 'password.reset_requested', subjectUserId: user.id, ip: ipOf(c) });
+      await recordAudit(db, { action: 'password.reset_requested', subjectUserId: user.id, ip });
       sendLater(c, resetPasswordMessage({ storeName: config.STORE_NAME, to: user.email, firstName: user.first_name, url: link('/reset-password', token) }));
-    }
+    });
     return page(c, (layout) => MessagePage({ layout, title: 'Check your e-mail', message: CHECK_YOUR_MAIL }));
   });
 
