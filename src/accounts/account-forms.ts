@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCountryCode } from '../lib/countries.js';
 
 /**
  * What account forms accept. Explicit fields only (no mass assignment); text is refused when
@@ -48,7 +49,8 @@ export const addressForm = z.object({
     .string({ error: 'Choose a country.' })
     .trim()
     .toUpperCase()
-    .regex(/^[A-Z]{2}$/, 'Choose a country (a two-letter code such as US or GB).'),
+    .regex(/^[A-Z]{2}$/, 'Choose a country (a two-letter code such as US or GB).')
+    .refine(isCountryCode, 'Choose a country from the list.'),
   phone: z.union([z.literal(''), cleanText('phone number', 40)]).default(''),
   is_default_shipping: z.literal('1').optional(),
 });

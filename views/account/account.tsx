@@ -10,15 +10,15 @@ export interface AccountUserView {
   email_verified: boolean;
 }
 
-interface AccountFrameProps {
+export interface AccountFrameProps {
   layout: LayoutProps;
   title: string;
-  current: 'profile' | 'security';
+  current: 'profile' | 'addresses' | 'security';
   notice?: string;
   children: Children;
 }
 
-function AccountFrame({ layout, title, current, notice, children }: AccountFrameProps): JSX.Element {
+export function AccountFrame({ layout, title, current, notice, children }: AccountFrameProps): JSX.Element {
   const item = (href: string, label: string, key: AccountFrameProps['current']) => (
     <a href={href} class={current === key ? 'btn-primary' : 'btn-secondary'} aria-current={current === key ? 'page' : undefined} safe>
       {label}
@@ -32,6 +32,7 @@ function AccountFrame({ layout, title, current, notice, children }: AccountFrame
       <div class="account-grid">
         <nav aria-label="Account" class="account-nav">
           {item('/account', 'Profile', 'profile')}
+          {item('/account/addresses', 'Addresses', 'addresses')}
           {item('/account/security', 'Security', 'security')}
           <form method="post" action="/logout">
             <button type="submit" class="btn-secondary w-full">
