@@ -13,6 +13,7 @@ import { operationsRoutes } from './web/routes/operations.js';
 import { searchRoutes } from './web/routes/search.js';
 import { accountRoutes } from './web/routes/account.js';
 import { addressRoutes } from './web/routes/addresses.js';
+import { privacyRoutes } from './web/routes/privacy.js';
 import { adminRoutes } from './web/routes/admin.js';
 import { authRoutes } from './web/routes/auth.js';
 import { devMailRoutes } from './web/routes/dev-mail.js';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', authRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', addressRoutes(deps));
+  app.route('/', privacyRoutes(deps));
   app.route('/', adminRoutes(deps));
   if (!deps.config.isProduction) app.route('/', devMailRoutes(deps));
 

@@ -37,6 +37,10 @@ export const passwordForm = z.object({ password: passwordField });
 export const profileForm = z.object(nameFields);
 export const changeEmailForm = z.object({ email: emailField, current_password: passwordField });
 export const changePasswordForm = z.object({ current_password: passwordField, password: passwordField });
+export const deleteAccountForm = z.object({
+  current_password: passwordField,
+  confirm: z.literal('1', { error: 'Tick the box to confirm that you want your account deleted.' }),
+});
 
 export const addressForm = z.object({
   full_name: cleanText('full name', 200),

@@ -13,7 +13,7 @@ export interface AccountUserView {
 export interface AccountFrameProps {
   layout: LayoutProps;
   title: string;
-  current: 'profile' | 'addresses' | 'security';
+  current: 'profile' | 'addresses' | 'security' | 'privacy';
   notice?: string;
   children: Children;
 }
@@ -34,6 +34,7 @@ export function AccountFrame({ layout, title, current, notice, children }: Accou
           {item('/account', 'Profile', 'profile')}
           {item('/account/addresses', 'Addresses', 'addresses')}
           {item('/account/security', 'Security', 'security')}
+          {item('/account/privacy', 'Your data', 'privacy')}
           <form method="post" action="/logout">
             <button type="submit" class="btn-secondary w-full">
               Sign out
