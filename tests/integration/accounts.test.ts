@@ -285,3 +285,17 @@ describe('the first admin', () => {
     await logIn(ctx, email);
   });
 });
+
+describe('password checks inside the account', () => {
+  it('share the sign-in lock: a stolen session cannot be used to guess the password', async () => {
+    const user = await insertUser(ctx.database.db);
+    const cookie = await logIn(ctx, user.email);
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const response = await ctx.app.request('/account/email', form({ email: `new${attempt}@example.test`, current_password: `guess number ${attempt}` }, cookie));
+      expect(response.status).toBe(422);
+    }
+    const locked = await ctx.app.request('/account/email', form({ email: 'new@example.test', current_password: STRONG_PASSWORD }, cookie));
+    expect(locked.status).toBe(429);
+    expect((await users().where('id', '=', user.id).executeTakeFirstOrThrow()).email).toBe(user.email);
+  });
+});

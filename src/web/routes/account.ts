@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { changeEmailForm, changePasswordForm, profileForm } from '../../accounts/account-forms.js';
 import { recordAudit } from '../../accounts/audit.js';
-import { checkPasswordPolicy, verifyPassword } from '../../accounts/passwords.js';
+import { checkPasswordPolicy } from '../../accounts/passwords.js';
+import { checkOwnPassword } from '../password-check.js';
 import { findUserByEmail, issueEmailToken, setPassword } from '../../accounts/users.js';
 import type { User } from '../../db/schema-accounts.js';
 import { disableMfa, enableMfa, hasMfa, unusedRecoveryCodeCount, verifySecondFactor } from '../../accounts/mfa.js';
@@ -77,7 +78,7 @@ export function accountRoutes(deps: AppDeps) {
     const fields = await readForm(c);
     const parsed = changeEmailForm.safeParse(fields);
     if (!parsed.success) return profile(c, { emailErrors: fieldErrors(parsed.error), values: { email: fields.email } }, 422);
-    if (!(await verifyPassword(user.password_hash, parsed.data.current_password))) {
+    if (!(await checkOwnPassword(deps, c, user, parsed.data.current_password))) {
       return profile(c, { emailErrors: { current_password: 'That is not your current password.' }, values: { email: parsed.data.email } }, 422);
     }
     const taken = await findUserByEmail(db, parsed.data.email);
@@ -105,7 +106,7 @@ export function accountRoutes(deps: AppDeps) {
     const user = me(c);
     const parsed = changePasswordForm.safeParse(await readForm(c));
     if (!parsed.success) return security(c, { passwordErrors: fieldErrors(parsed.error) }, 422);
-    if (!(await verifyPassword(user.password_hash, parsed.data.current_password))) {
+    if (!(await checkOwnPassword(deps, c, user, parsed.data.current_password))) {
       return security(c, { passwordErrors: { current_password: 'That is not your current password.' } }, 422);
     }
     const weak = checkPasswordPolicy(parsed.data.password, { email: user.email, firstName: user.first_name, lastName: user.last_name });
@@ -134,7 +135,7 @@ export function accountRoutes(deps: AppDeps) {
     const user = me(c);
     if (user.role === 'admin') return security(c, { mfaErrors: { code: 'Staff accounts must keep two-step verification on.' } }, 422);
     const fields = await readForm(c);
-    if (!(await verifyPassword(user.password_hash, fields.current_password ?? ''))) {
+    if (!(await checkOwnPassword(deps, c, user, fields.current_password ?? ''))) {
       return security(c, { mfaErrors: { current_password: 'That is not your current password.' } }, 422);
     }
     if (!(await verifySecondFactor(db, user, (fields.code ?? '').slice(0, 64), config.APP_SECRET))) {

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { deleteAccountForm } from '../../accounts/account-forms.js';
-import { verifyPassword } from '../../accounts/passwords.js';
+import { checkOwnPassword } from '../password-check.js';
 import { deleteAccount, exportAccountData } from '../../accounts/privacy.js';
 import type { User } from '../../db/schema-accounts.js';
 import { AccountDeletedPage, DeleteAccountPage, PrivacyPage, type DeleteAccountPageProps } from '../../../views/account/privacy.js';
@@ -48,7 +48,7 @@ export function privacyRoutes(deps: AppDeps) {
     if (user.role === 'admin') return deletePage(c, { formError: STAFF_CANNOT_DELETE }, 409);
     const parsed = deleteAccountForm.safeParse(await readForm(c));
     if (!parsed.success) return deletePage(c, { errors: fieldErrors(parsed.error) }, 422);
-    if (!(await verifyPassword(user.password_hash, parsed.data.current_password))) {
+    if (!(await checkOwnPassword(deps, c, user, parsed.data.current_password))) {
       return deletePage(c, { errors: { current_password: 'That is not your current password.' } }, 422);
     }
     await deleteAccount(db, user.id);
