@@ -299,3 +299,23 @@ describe('password checks inside the account', () => {
     expect((await users().where('id', '=', user.id).executeTakeFirstOrThrow()).email).toBe(user.email);
   });
 });
+
+describe('in production', () => {
+  it('the session cookie is __Host- and Secure', async () => {
+    const production = await createTestApp({ env: { NODE_ENV: 'production', PAYMENTS: 'test', APP_URL: 'https://shop.example.test' } });
+    try {
+      const user = await insertUser(production.database.db);
+      const response = await production.app.request('/login', form({ email: user.email, password: STRONG_PASSWORD }));
+      expect(response.status).toBe(303);
+      const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith('__Host-session='))!;
+      expect(header).toMatch(/; Secure/);
+      expect(header).toMatch(/; HttpOnly/);
+      expect(header).toMatch(/; Path=\//);
+      expect(header).not.toMatch(/Domain=/i);
+      const account = await production.app.request('/account', { headers: { Cookie: header.split(';')[0]! } });
+      expect(account.status).toBe(200);
+    } finally {
+      await production.close();
+    }
+  });
+});
