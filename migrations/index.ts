@@ -3,6 +3,7 @@ import * as createCatalog from './20261122000000_create_catalog.js';
 import * as addProductSearch from './20261122010000_add_product_search.js';
 import * as createAccounts from './20261123100000_create_accounts.js';
 import * as searchVocabulary from './20261123200000_search_vocabulary.js';
+import * as createCarts from './20261123300000_create_carts.js';
 
 /**
  * Every migration, by name, in order. Listed statically (not read from disk) so the same
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261122010000_add_product_search': addProductSearch,
   '20261123100000_create_accounts': createAccounts,
   '20261123200000_search_vocabulary': searchVocabulary,
+  '20261123300000_create_carts': createCarts,
 };

@@ -103,4 +103,46 @@ document.addEventListener('alpine:init', () => {
       if (window.matchMedia('(max-width: 1023px)').matches) this.$el.open = false;
     },
   }));
+
+  // The header's mini-cart: the badge is a link to /cart; with JavaScript a click opens a panel
+  // that htmx fills from /cart/mini. Escape or a click elsewhere closes it.
+  window.Alpine.data('miniCart', () => ({
+    init() {
+      this.link = this.$el.querySelector('.cart-link');
+      this.panel = this.$el.querySelector('#mini-cart');
+      document.addEventListener('click', (event) => {
+        if (!this.$el.contains(event.target)) this.close();
+      });
+      this.$el.addEventListener('keydown', (event) => {
+        if (event.key === 'Escape' && !this.panel.hidden) {
+          this.close();
+          this.link.focus();
+        }
+      });
+    },
+    toggle(event) {
+      event.preventDefault();
+      if (this.panel.hidden) this.open();
+      else this.close();
+    },
+    open() {
+      this.panel.hidden = false;
+      this.link.setAttribute('aria-expanded', 'true');
+      this.panel.dispatchEvent(new window.CustomEvent('open-mini-cart'));
+    },
+    close() {
+      this.panel.hidden = true;
+      this.link.setAttribute('aria-expanded', 'false');
+    },
+  }));
+});
+
+// A cart action's message shows as a toast for a few seconds (screen readers have read it by then).
+let clearCartStatus;
+document.addEventListener('htmx:after:request', () => {
+  window.clearTimeout(clearCartStatus);
+  clearCartStatus = window.setTimeout(() => {
+    const status = document.getElementById('cart-status');
+    if (status) status.textContent = '';
+  }, 5000);
 });

@@ -11,6 +11,7 @@ import { assetRoutes } from './web/routes/assets.js';
 import { catalogRoutes } from './web/routes/catalog.js';
 import { operationsRoutes } from './web/routes/operations.js';
 import { searchRoutes } from './web/routes/search.js';
+import { cartRoutes } from './web/routes/cart.js';
 import { accountRoutes } from './web/routes/account.js';
 import { addressRoutes } from './web/routes/addresses.js';
 import { privacyRoutes } from './web/routes/privacy.js';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', catalogRoutes(deps));
   app.route('/', seoRoutes(deps));
   app.route('/', searchRoutes(deps));
+  app.route('/', cartRoutes(deps));
   app.route('/', authRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', addressRoutes(deps));

@@ -49,6 +49,17 @@ const environmentSchema = z
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(100),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    // Prices as staff enter them: with tax included (as in the EU) or without (as in the US).
+    PRICES_INCLUDE_TAX: z.stringbool({ error: 'must be true or false' }).default(false),
+    TAX_SHIPPING: z.stringbool({ error: 'must be true or false' }).default(false),
+    // Where carts are estimated (shipping, tax) before the shopper gives an address.
+    STORE_COUNTRY: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US')
+      .default('US'),
+    ABANDONED_CART_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

@@ -12,7 +12,12 @@ export interface Session {
   id: string;
   /** A separate random id for the "your sessions" list, so ending one needs no secret. */
   publicId: string;
-  userId: number;
+  /** Null for a guest: a session made only to hold a cart. */
+  userId: number | null;
+  /** A guest's cart (a member's cart is found by their user id). */
+  cartId?: number;
+  /** A message for the next page this session sees, once (what happened to a merged cart). */
+  notice?: string;
   createdAt: number;
   lastSeenAt: number;
   expiresAt: number;
@@ -37,7 +42,10 @@ export interface SessionMeta {
 }
 
 export interface Sessions {
-  create(userId: number, role: Role, meta: SessionMeta): Promise<{ token: string; session: Session }>;
+  /** A signed-in session for `userId`, or a guest's (null) that exists only to hold a cart. */
+  create(userId: number | null, role: Role, meta: SessionMeta, extra?: { cartId?: number }): Promise<{ token: string; session: Session }>;
+  /** Saves a change to the session's own fields (a guest's cart id). */
+  update(session: Session): Promise<void>;
   /** The live session a token names, its expiry slid forward; undefined when expired or unknown. */
   validate(token: string, roleOf: (userId: number) => Promise<Role | undefined>): Promise<Session | undefined>;
   invalidate(session: Pick<Session, 'id' | 'userId'>): Promise<void>;
@@ -54,16 +62,17 @@ export function createSessions(store: KeyValueStore, now: () => number = Date.no
   const write = async (session: Session) => {
     const ttl = Math.max(1, Math.ceil((session.expiresAt - now()) / 1000));
     await store.set(sessionKey(session.id), JSON.stringify(session), ttl);
+    if (session.userId === null) return;
     const indexTtl = Math.max(1, Math.ceil((session.absoluteExpiresAt - now()) / 1000));
     await store.addToSet(userIndexKey(session.userId), session.id, indexTtl);
   };
   const remove = async (session: Pick<Session, 'id' | 'userId'>) => {
     await store.delete(sessionKey(session.id));
-    await store.removeFromSet(userIndexKey(session.userId), session.id);
+    if (session.userId !== null) await store.removeFromSet(userIndexKey(session.userId), session.id);
   };
 
   return {
-    async create(userId, role, meta) {
+    async create(userId, role, meta, extra = {}) {
       const token = generateToken();
       const policy = SESSION_POLICY[role];
       const time = now();
@@ -77,6 +86,7 @@ export function createSessions(store: KeyValueStore, now: () => number = Date.no
         absoluteExpiresAt: time + policy.absoluteSeconds * 1000,
         userAgent: meta.userAgent.slice(0, 200),
         ip: meta.ip.slice(0, 64),
+        ...(extra.cartId === undefined ? {} : { cartId: extra.cartId }),
       };
       await write(session);
       return { token, session };
@@ -92,7 +102,7 @@ export function createSessions(store: KeyValueStore, now: () => number = Date.no
         return undefined;
       }
       if (time - session.lastSeenAt < TOUCH_AFTER_MS) return session;
-      const role = await roleOf(session.userId);
+      const role = session.userId === null ? 'customer' : await roleOf(session.userId);
       if (!role) {
         await remove(session);
         return undefined;
@@ -107,6 +117,7 @@ export function createSessions(store: KeyValueStore, now: () => number = Date.no
     },
 
     invalidate: remove,
+    update: write,
 
     async invalidateAllForUser(userId, exceptId) {
       const ids = await store.setMembers(userIndexKey(userId));

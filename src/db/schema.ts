@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountsTables } from './schema-accounts.js';
+import type { CartsTables } from './schema-carts.js';
 
 /**
  * Table types, written to match migrations/ column for column (snake_case, as psql shows
@@ -82,7 +83,7 @@ export interface SearchVocabularyTable {
   uses: number;
 }
 
-export interface Database extends AccountsTables {
+export interface Database extends AccountsTables, CartsTables {
   app_settings: AppSettingsTable;
   categories: CategoriesTable;
   products: ProductsTable;

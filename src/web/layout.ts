@@ -1,11 +1,14 @@
 import type { Context } from 'hono';
 import type { LayoutProps } from '../../views/layouts/shop.js';
+import { cartCountFor } from './cart-session.js';
+import { isFragmentRequest } from './htmx.js';
 import type { AppDeps, AppEnv } from './context.js';
 
-/** What every shop page's frame needs: assets, the category menu, the search text. */
+/** What every shop page's frame needs: assets, the category menu, the search text, the cart badge. */
 export async function layoutFor(deps: AppDeps, c: Context<AppEnv>, options: { withoutDatabase?: boolean } = {}): Promise<LayoutProps> {
-  const tree = options.withoutDatabase ? undefined : await deps.catalog.categoryTree();
+  const [tree, cartCount] = options.withoutDatabase ? [undefined, 0] : await Promise.all([deps.catalog.categoryTree(), cartCountFor(deps, c)]);
   const user = c.get('user');
+  const notice = await takeSessionNotice(deps, c);
   return {
     storeName: deps.config.STORE_NAME,
     assets: {
@@ -17,9 +20,20 @@ export async function layoutFor(deps: AppDeps, c: Context<AppEnv>, options: { wi
     },
     categories: tree?.roots ?? [],
     searchQuery: c.req.query('q')?.slice(0, 200) ?? '',
-    cartCount: 0,
+    cartCount,
     currency: deps.config.CURRENCY,
     appUrl: deps.config.APP_URL,
     ...(user ? { account: { firstName: user.first_name, isAdmin: user.role === 'admin' } } : {}),
+    ...(notice ? { notice } : {}),
   };
+}
+
+/** A one-time message kept on the session (after a cart merge), removed once shown. */
+async function takeSessionNotice(deps: AppDeps, c: Context<AppEnv>): Promise<string | undefined> {
+  const session = c.get('session');
+  if (!session?.notice || isFragmentRequest(c)) return undefined;
+  const { notice, ...rest } = session;
+  await deps.sessions.update(rest);
+  c.set('session', rest);
+  return notice;
 }

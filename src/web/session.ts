@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import type { CookieOptions } from 'hono/utils/cookie';
-import { SESSION_POLICY } from '../accounts/sessions.js';
+import { SESSION_POLICY, type Session } from '../accounts/sessions.js';
 import { generateToken, hashToken } from '../accounts/tokens.js';
 import { findUserById } from '../accounts/users.js';
 import type { User } from '../db/schema-accounts.js';
@@ -33,10 +33,11 @@ export function sessionMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv> {
         const found = await loadUser(userId);
         return found?.active ? found.role : undefined;
       });
-      if (session) await loadUser(session.userId);
-      if (session && user?.active) {
+      if (session && session.userId !== null) await loadUser(session.userId);
+      if (session && (session.userId === null || user?.active)) {
+        // A guest's session only holds a cart; either way the page is now this visitor's own.
         c.set('session', session);
-        c.set('user', user);
+        c.set('user', session.userId === null ? undefined : user);
         c.set('pageCaching', 'private');
       } else {
         if (session) await deps.sessions.invalidate(session);
@@ -53,10 +54,26 @@ export async function startSession(deps: AppDeps, c: Context<AppEnv>, user: User
   if (previous) await deps.sessions.invalidate(previous);
   const meta = { userAgent: c.req.header('User-Agent') ?? '', ip: clientIp(c, deps.config.TRUST_PROXY) };
   const { token, session } = await deps.sessions.create(user.id, user.role, meta);
-  const cookie = sessionCookie(deps);
-  setCookie(c, cookie.name, token, { ...cookie.options, maxAge: SESSION_POLICY[user.role].absoluteSeconds });
+  setSessionCookie(deps, c, token, SESSION_POLICY[user.role].absoluteSeconds);
   c.set('session', session);
   c.set('user', user);
+}
+
+function setSessionCookie(deps: AppDeps, c: Context<AppEnv>, token: string, maxAge: number): void {
+  const cookie = sessionCookie(deps);
+  setCookie(c, cookie.name, token, { ...cookie.options, maxAge });
+}
+
+/** The visitor's session, starting a guest one when there is none: only when something needs it (a cart). */
+export async function ensureSession(deps: AppDeps, c: Context<AppEnv>, extra: { cartId?: number } = {}): Promise<Session> {
+  const existing = c.get('session');
+  if (existing) return existing;
+  const meta = { userAgent: c.req.header('User-Agent') ?? '', ip: clientIp(c, deps.config.TRUST_PROXY) };
+  const { token, session } = await deps.sessions.create(null, 'customer', meta, extra);
+  setSessionCookie(deps, c, token, SESSION_POLICY.customer.absoluteSeconds);
+  c.set('session', session);
+  c.set('pageCaching', 'private');
+  return session;
 }
 
 export async function endSession(deps: AppDeps, c: Context<AppEnv>): Promise<void> {

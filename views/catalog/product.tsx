@@ -5,6 +5,7 @@ import { breadcrumbData, productData } from '../../src/catalog/structured-data.j
 import { percentOff } from '../../src/lib/money.js';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
 import { Price } from '../components/money.js';
+import { AddToCartForm } from '../cart/cart.js';
 import { ProductImage } from '../components/product-image.js';
 import { ShopLayout, type LayoutProps } from '../layouts/shop.js';
 
@@ -83,6 +84,7 @@ export function ProductDetailSection({ layout, product, variant, options }: Prod
           <OptionPicker group={group} slug={product.slug} />
         ))}
         <StockStatus stock={variant.stock} />
+        <AddToCartForm variantId={variant.id} stock={variant.stock} productName={product.name} />
         <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm text-slate-600">
           <dt>SKU</dt>
           <dd class="font-mono text-slate-800" data-variant-sku safe>

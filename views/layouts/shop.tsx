@@ -1,6 +1,7 @@
 import type { Children } from '@kitajs/html';
 import type { CategoryNode } from '../../src/catalog/categories.js';
 import { SUGGESTIONS_ID } from '../catalog/suggestions.js';
+import { Notice } from '../components/field.js';
 import { BagIcon, SearchIcon } from '../components/icons.js';
 import { Document, type DocumentAssets, type PageMeta } from './document.js';
 
@@ -13,6 +14,8 @@ export interface LayoutProps {
   currency: string;
   /** The public origin, for absolute URLs (canonical links, structured data). */
   appUrl: string;
+  /** A one-time message for this visitor (what happened to their cart at sign-in). */
+  notice?: string;
   /** The signed-in visitor, if any: the header links to their account instead of "Sign in". */
   account?: { firstName: string; isAdmin: boolean };
 }
@@ -36,7 +39,10 @@ export function ShopLayout({ layout, title, meta, children }: ShopPageProps): JS
         Skip to content
       </a>
       <Header layout={layout} />
+      {/* What a cart action did, read out by screen readers and shown briefly. */}
+      <p id="cart-status" class="cart-status" role="status"></p>
       <main id={MAIN_ID} class="site-main">
+        {layout.notice ? <Notice tone="info" message={layout.notice} /> : ''}
         {children}
       </main>
       <Footer layout={layout} />
@@ -80,13 +86,21 @@ function Header({ layout }: { layout: LayoutProps }): JSX.Element {
           <span safe>{layout.storeName}</span>
         </a>
         <AccountLink account={layout.account} />
-        <a href="/cart" class="cart-link">
-          <BagIcon />
-          <span class="sr-only">Cart, items:</span>
-          <span id={CART_COUNT_ID} class="cart-count">
-            {layout.cartCount}
-          </span>
-        </a>
+        {/* Without JavaScript the badge is a link to the cart; with it, it opens the mini-cart (public/app.js). */}
+        <div class="cart-menu" x-data="miniCart">
+          <a href="/cart" class="cart-link" aria-controls="mini-cart" aria-expanded="false" x-on:click="toggle">
+            <BagIcon />
+            <span class="sr-only">Cart, items:</span>
+            <span id={CART_COUNT_ID} class="cart-count">
+              {layout.cartCount}
+            </span>
+          </a>
+          <div id="mini-cart" class="mini-cart" hidden hx-get="/cart/mini" hx-trigger="open-mini-cart" hx-target="#mini-cart-body" hx-swap="outerHTML">
+            <div id="mini-cart-body">
+              <p class="p-4 text-sm text-slate-600">Loading…</p>
+            </div>
+          </div>
+        </div>
         {/* A combobox (WAI-ARIA 1.2): htmx fetches the options as one types, public/app.js adds the keys. */}
         <form action="/products" method="get" role="search" class="search-bar" x-data="combobox">
           <label for="site-search" class="sr-only">

@@ -23,6 +23,7 @@ import { redirectTo, renderPage } from '../render.js';
 import { endPendingLogin, endSession, pendingLoginUser, startPendingLogin, startSession } from '../session.js';
 import { hasMfa, verifySecondFactor } from '../../accounts/mfa.js';
 import type { User } from '../../db/schema-accounts.js';
+import { ensureMemberCart, mergeGuestCart } from '../../cart/carts.js';
 
 const CHECK_YOUR_MAIL = 'If that address can be used, we have sent it an e-mail. Follow the link in it to continue.';
 
@@ -153,7 +154,10 @@ export function authRoutes(deps: AppDeps) {
 
   async function signIn(c: Context<AppEnv>, user: User, next: string | undefined) {
     await throttle.recordSuccess(user.email);
+    const guest = c.get('session');
+    const guestCartId = guest?.userId === null ? guest.cartId : undefined;
     await startSession(deps, c, user);
+    if (guestCartId !== undefined) await mergeCartAtSignIn(c, user, guestCartId);
     await recordAudit(db, { action: 'login.succeeded', actorUserId: user.id, ip: ipOf(c) });
     return redirectTo(c, safeNextPath(next));
   }
@@ -204,6 +208,17 @@ export function authRoutes(deps: AppDeps) {
     await recordAudit(db, { action: 'password.reset', subjectUserId: user.id, ip: ipOf(c) });
     return page(c, (layout) => LoginPage({ layout, step: 'password', email: user.email, notice: 'Your password has been changed. Sign in with it now.' }));
   });
+
+  /** The guest's cart joins the member's; what could not all come along is said on the next page. */
+  async function mergeCartAtSignIn(c: Context<AppEnv>, user: User, guestCartId: number) {
+    const capped = await mergeGuestCart(db, guestCartId, await ensureMemberCart(db, user.id));
+    const session = c.get('session');
+    if (!capped.length || !session) return;
+    const notice = capped
+      .map((line) => (line.quantity === 0 ? `${line.name} is sold out, so it was not added.` : `Only ${line.quantity} of ${line.name} are available, so your cart has ${line.quantity}.`))
+      .join(' ');
+    await deps.sessions.update({ ...session, notice: `Your carts were combined. ${notice}` });
+  }
 
   return app;
 }

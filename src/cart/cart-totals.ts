@@ -1,0 +1,79 @@
+import type { DbOrTx } from '../db/database.js';
+import { formatMoney } from '../lib/money.js';
+import { lineFlags, type CartView } from './cart-view.js';
+import { couponProblem, couponRule, findCoupon } from './coupons.js';
+import { priceCart, type PricingResult, type ShippingRule } from './pricing.js';
+import { shippingMethodsFor, shippingRule, taxRuleFor, type TaxSettings } from './shipping-tax.js';
+
+export interface PricingContext {
+  userId: number | null;
+  email?: string | null;
+  /** Where it ships: the shopper's address at checkout, the store's country before that. */
+  country: string;
+  region?: string;
+  /** The shipping method chosen; the first of the zone's otherwise. */
+  shippingCode?: string;
+  settings: TaxSettings;
+  currency: string;
+  /** A category and everything below it, for category-restricted coupons. */
+  expandCategories: (ids: number[]) => number[];
+  now: Date;
+}
+
+export interface CartTotals {
+  pricing: PricingResult;
+  /** The coupon on the cart and, when it gives nothing, why. */
+  coupon?: { code: string; problem?: string };
+  shipping: ShippingRule | null;
+  shippingOptions: ShippingRule[];
+  taxName: string;
+  taxRateBasisPoints: number;
+  pricesIncludeTax: boolean;
+}
+
+/**
+ * A cart's totals at today's prices. Only lines that can be bought count (a sold-out or
+ * withdrawn line is flagged, not charged); the price engine does all the arithmetic.
+ */
+export async function calculateCartTotals(db: DbOrTx, cart: CartView, context: PricingContext): Promise<CartTotals> {
+  const purchasable = cart.lines.filter((line) => !lineFlags(line).unavailable);
+  const [methods, tax, coupon] = await Promise.all([
+    shippingMethodsFor(db, context.country),
+    taxRuleFor(db, { country: context.country, ...(context.region ? { region: context.region } : {}) }, context.settings),
+    cart.couponCode ? findCoupon(db, cart.couponCode) : undefined,
+  ]);
+  const shippingOptions = methods.map(shippingRule);
+  const shipping = shippingOptions.find((option) => option.code === context.shippingCode) ?? shippingOptions[0] ?? null;
+  const refused = coupon ? await couponProblem(db, coupon, { userId: context.userId, email: context.email ?? null }, context.now) : undefined;
+  const pricing = priceCart({
+    lines: purchasable.map((line) => ({
+      id: line.id,
+      productId: line.productId,
+      categoryIds: line.categoryId === null ? [] : [line.categoryId],
+      unitPriceCents: line.unitPriceCents,
+      quantity: Math.min(line.quantity, line.stock),
+      weightGrams: line.weightGrams,
+    })),
+    coupon: coupon && !refused ? couponRule(coupon, context.expandCategories) : null,
+    shipping: purchasable.length ? shipping : null,
+    tax,
+  });
+  const problem = !cart.couponCode ? undefined : !coupon ? 'That coupon no longer exists.' : (refused ?? engineProblem(pricing, context.currency));
+  return {
+    pricing,
+    ...(cart.couponCode ? { coupon: { code: cart.couponCode, ...(problem ? { problem } : {}) } } : {}),
+    shipping,
+    shippingOptions,
+    taxName: tax.name,
+    taxRateBasisPoints: tax.rateBasisPoints,
+    pricesIncludeTax: tax.pricesIncludeTax,
+  };
+}
+
+function engineProblem(pricing: PricingResult, currency: string): string | undefined {
+  const problem = pricing.couponProblem;
+  if (!problem) return undefined;
+  return problem.reason === 'below_minimum'
+    ? `That coupon needs a subtotal of at least ${formatMoney(problem.minSubtotalCents, currency)}.`
+    : 'That coupon does not apply to anything in your cart.';
+}

@@ -1,0 +1,346 @@
+import type { Children } from '@kitajs/html';
+import type { CartTotals } from '../../src/cart/cart-totals.js';
+import { lineFlags, type CartLineView, type CartView } from '../../src/cart/cart-view.js';
+import { MAX_LINE_QUANTITY } from '../../src/cart/carts.js';
+import { formatMoney } from '../../src/lib/money.js';
+import { Notice } from '../components/field.js';
+import { ProductImage } from '../components/product-image.js';
+import { CART_COUNT_ID, ShopLayout, type LayoutProps } from '../layouts/shop.js';
+
+export const CART_ID = 'cart';
+export const CART_STATUS_ID = 'cart-status';
+export const MINI_CART_BODY_ID = 'mini-cart-body';
+
+export interface CartProps {
+  layout: LayoutProps;
+  cart: CartView | undefined;
+  totals: CartTotals | undefined;
+  notice?: string;
+  error?: string;
+}
+
+export function CartPage(props: CartProps): JSX.Element {
+  return (
+    <ShopLayout layout={props.layout} title="Your cart" meta={{ robots: 'noindex' }}>
+      <h1 class="page-title mb-6">Your cart</h1>
+      <CartSection {...props} />
+    </ShopLayout>
+  );
+}
+
+/** Everything below the heading: what every cart action re-renders (htmx swaps it whole). */
+export function CartSection({ layout, cart, totals, notice, error }: CartProps): JSX.Element {
+  const currency = layout.currency;
+  const lines = cart?.lines ?? [];
+  const saved = cart?.saved ?? [];
+  return (
+    <section id={CART_ID} aria-label="Cart contents">
+      {error ? <Notice tone="error" message={error} /> : ''}
+      {notice ? <Notice tone="success" message={notice} /> : ''}
+      {lines.length === 0 ? (
+        <div class="panel text-center">
+          <p class="text-slate-700">Your cart is empty.</p>
+          <a href="/products" class="btn-primary mt-4">
+            Browse products
+          </a>
+        </div>
+      ) : (
+        <div class="grid gap-8 lg:grid-cols-[1fr_22rem]">
+          <div>
+            <ul class="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white">
+              {lines.map((line) => (
+                <CartLine line={line} currency={currency} />
+              ))}
+            </ul>
+            <CartForm action="/cart" method="DELETE" class="mt-4">
+              <button type="submit" class="btn-secondary">
+                Empty the cart
+              </button>
+            </CartForm>
+          </div>
+          {totals ? <CartSummary totals={totals} currency={currency} /> : ''}
+        </div>
+      )}
+      {saved.length ? <SavedForLater lines={saved} currency={currency} /> : ''}
+    </section>
+  );
+}
+
+/** A cart action: a plain form (303 back to the cart) that htmx sends in place, re-rendering the cart. */
+function CartForm({ action, method, class: className, children }: { action: string; method?: 'PUT' | 'DELETE'; class?: string; children: Children }): JSX.Element {
+  return (
+    <form method="post" action={action} hx-post={action} hx-target={`#${CART_ID}`} hx-swap="outerHTML" class={className}>
+      {method ? <input type="hidden" name="_method" value={method} /> : ''}
+      {children}
+    </form>
+  );
+}
+
+function CartLine({ line, currency }: { line: CartLineView; currency: string }): JSX.Element {
+  const flags = lineFlags(line);
+  const options = Object.entries(line.options).map(([name, value]) => `${name}: ${value}`).join(' · ');
+  const maxQuantity = Math.max(1, Math.min(line.stock, MAX_LINE_QUANTITY));
+  return (
+    <li class="flex gap-4 p-4" data-cart-line={String(line.id)}>
+      <div class="w-20 shrink-0 sm:w-24">
+        <ProductImage url={line.imageUrl} alt={line.imageAlt || line.name} class="rounded-lg" />
+      </div>
+      <div class="min-w-0 flex-1">
+        <a href={`/products/${line.slug}?variant=${line.variantId}`} class="font-semibold text-slate-900 hover:underline" safe>
+          {line.name}
+        </a>
+        {options ? (
+          <p class="text-sm text-slate-600" safe>
+            {options}
+          </p>
+        ) : (
+          ''
+        )}
+        <p class="text-sm text-slate-700">
+          <span safe>{formatMoney(line.unitPriceCents, currency)}</span> each
+          {flags.priceChanged ? (
+            <span class="ml-2 font-medium text-amber-800" data-price-changed>
+              (was <span safe>{formatMoney(line.unitPriceAtAddCents, currency)}</span> when you added it)
+            </span>
+          ) : (
+            ''
+          )}
+        </p>
+        {flags.unavailable ? (
+          <p class="mt-1 text-sm font-semibold text-rose-700" data-line-unavailable>
+            No longer available: it will not be charged. Remove it or save it for later.
+          </p>
+        ) : flags.stockShort ? (
+          <p class="mt-1 text-sm font-semibold text-amber-800" data-stock-short>
+            Only <span safe>{String(line.stock)}</span> left: the total counts that many.
+          </p>
+        ) : (
+          ''
+        )}
+        <div class="mt-3 flex flex-wrap items-end gap-2">
+          <CartForm action={`/cart/items/${line.id}`} method="PUT" class="flex items-end gap-2">
+            <label class="text-sm">
+              <span class="label">Quantity</span>
+              <input type="number" name="quantity" value={String(line.quantity)} min="0" max={String(maxQuantity)} inputmode="numeric" class="input w-20" />
+            </label>
+            <button type="submit" class="btn-secondary">
+              Update
+            </button>
+          </CartForm>
+          <CartForm action={`/cart/items/${line.id}/save`}>
+            <button type="submit" class="btn-secondary">
+              Save for later
+            </button>
+          </CartForm>
+          <CartForm action={`/cart/items/${line.id}`} method="DELETE">
+            <button type="submit" class="btn-secondary">
+              Remove<span class="sr-only" safe>{` ${line.name}`}</span>
+            </button>
+          </CartForm>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+function CartSummary({ totals, currency }: { totals: CartTotals; currency: string }): JSX.Element {
+  const { pricing } = totals;
+  const money = (cents: number) => formatMoney(cents, currency);
+  const rate = `${(totals.taxRateBasisPoints / 100).toLocaleString('en', { maximumFractionDigits: 2 })} %`;
+  return (
+    <aside class="panel h-fit" aria-label="Order summary">
+      <h2 class="section-title mb-4">Summary</h2>
+      <dl class="grid grid-cols-[1fr_auto] gap-y-2 text-sm">
+        <dt>Subtotal</dt>
+        <dd data-cart-subtotal safe>
+          {money(pricing.subtotalCents)}
+        </dd>
+        {pricing.discountCents > 0 ? (
+          <>
+            <dt>
+              Discount (<span safe>{totals.coupon?.code ?? ''}</span>)
+            </dt>
+            <dd data-cart-discount safe>
+              {`−${money(pricing.discountCents)}`}
+            </dd>
+          </>
+        ) : (
+          ''
+        )}
+        <dt>
+          Shipping{totals.shipping ? <span class="text-slate-500" safe>{` (${totals.shipping.name}, estimate)`}</span> : ''}
+        </dt>
+        <dd data-cart-shipping safe>
+          {pricing.shippingCents === 0 ? 'Free' : money(pricing.shippingCents)}
+        </dd>
+        <dt>
+          <span safe>{totals.pricesIncludeTax ? `Includes ${totals.taxName} (${rate})` : `${totals.taxName} (${rate}, estimate)`}</span>
+        </dt>
+        <dd data-cart-tax safe>
+          {money(pricing.taxCents)}
+        </dd>
+        <dt class="border-t border-slate-200 pt-2 text-base font-bold">Total</dt>
+        <dd class="border-t border-slate-200 pt-2 text-base font-bold" data-cart-total safe>
+          {money(pricing.totalCents)}
+        </dd>
+      </dl>
+      <p class="mt-2 text-xs text-slate-600">Shipping and tax are estimated for the store's country until you give an address at checkout.</p>
+      <CouponForm totals={totals} />
+    </aside>
+  );
+}
+
+function CouponForm({ totals }: { totals: CartTotals }): JSX.Element {
+  const coupon = totals.coupon;
+  if (coupon) {
+    return (
+      <div class="mt-4 border-t border-slate-200 pt-4 text-sm">
+        <p>
+          Coupon <strong safe>{coupon.code}</strong>
+          {coupon.problem ? '' : ' applied.'}
+        </p>
+        {coupon.problem ? (
+          <p class="mt-1 font-medium text-amber-800" data-coupon-problem safe>
+            {coupon.problem}
+          </p>
+        ) : (
+          ''
+        )}
+        <CartForm action="/cart/coupon" method="DELETE" class="mt-2">
+          <button type="submit" class="btn-secondary">
+            Remove coupon
+          </button>
+        </CartForm>
+      </div>
+    );
+  }
+  return (
+    <CartForm action="/cart/coupon" class="mt-4 flex items-end gap-2 border-t border-slate-200 pt-4">
+      <label class="min-w-0 flex-1 text-sm">
+        <span class="label">Coupon code</span>
+        <input type="text" name="code" maxlength="40" autocomplete="off" class="input uppercase" />
+      </label>
+      <button type="submit" class="btn-secondary">
+        Apply
+      </button>
+    </CartForm>
+  );
+}
+
+function SavedForLater({ lines, currency }: { lines: CartLineView[]; currency: string }): JSX.Element {
+  return (
+    <section class="mt-10" aria-labelledby="saved-heading">
+      <h2 id="saved-heading" class="section-title mb-4">
+        Saved for later
+      </h2>
+      <ul class="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white">
+        {lines.map((line) => (
+          <li class="flex flex-wrap items-center justify-between gap-3 p-4" data-saved-line={String(line.id)}>
+            <div>
+              <a href={`/products/${line.slug}?variant=${line.variantId}`} class="font-semibold text-slate-900 hover:underline" safe>
+                {line.name}
+              </a>
+              <p class="text-sm text-slate-600">
+                <span safe>{String(line.quantity)}</span> × <span safe>{formatMoney(line.unitPriceCents, currency)}</span>
+                {lineFlags(line).unavailable ? ' · currently unavailable' : ''}
+              </p>
+            </div>
+            <div class="flex gap-2">
+              <CartForm action={`/cart/saved/${line.id}/move`}>
+                <button type="submit" class="btn-secondary">
+                  Move to cart
+                </button>
+              </CartForm>
+              <CartForm action={`/cart/items/${line.id}`} method="DELETE">
+                <button type="submit" class="btn-secondary">
+                  Remove<span class="sr-only" safe>{` ${line.name}`}</span>
+                </button>
+              </CartForm>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The header's cart badge, as an out-of-band update for htmx answers. */
+export function CartCountUpdate({ count }: { count: number }): JSX.Element {
+  return (
+    <span id={CART_COUNT_ID} class="cart-count" hx-swap-oob="true" safe>
+      {String(count)}
+    </span>
+  );
+}
+
+/** What the live region says after an action (read out by screen readers, shown as a toast). */
+export function CartStatusUpdate({ message }: { message: string }): JSX.Element {
+  return (
+    <p id={CART_STATUS_ID} class="cart-status" role="status" hx-swap-oob="true" safe>
+      {message}
+    </p>
+  );
+}
+
+/** The mini-cart that opens from the header. */
+export function MiniCartBody({ cart, totals, currency }: { cart: CartView | undefined; totals: CartTotals | undefined; currency: string }): JSX.Element {
+  const lines = cart?.lines ?? [];
+  return (
+    <div id={MINI_CART_BODY_ID}>
+      {lines.length === 0 ? (
+        <p class="p-4 text-sm text-slate-700">Your cart is empty.</p>
+      ) : (
+        <>
+          <ul class="max-h-80 divide-y divide-slate-200 overflow-y-auto">
+            {lines.map((line) => (
+              <li class="flex justify-between gap-3 p-3 text-sm">
+                <span class="min-w-0 truncate">
+                  <span safe>{String(line.quantity)}</span> × <span safe>{line.name}</span>
+                </span>
+                <span class="shrink-0" safe>
+                  {formatMoney(line.unitPriceCents * line.quantity, currency)}
+                </span>
+              </li>
+            ))}
+          </ul>
+          <p class="flex justify-between border-t border-slate-200 p-3 text-sm font-semibold">
+            <span>Subtotal</span>
+            <span safe>{formatMoney(totals?.pricing.subtotalCents ?? 0, currency)}</span>
+          </p>
+        </>
+      )}
+      <div class="p-3">
+        <a href="/cart" class="btn-primary w-full">
+          View cart
+        </a>
+      </div>
+    </div>
+  );
+}
+
+/** The add-to-cart form of a product page or card: a plain POST, sent in place by htmx. */
+export function AddToCartForm({ variantId, stock, compact = false, productName }: { variantId: number; stock: number; compact?: boolean; productName: string }): JSX.Element {
+  if (stock <= 0) {
+    return (
+      <button type="button" class="btn-secondary" disabled>
+        Sold out
+      </button>
+    );
+  }
+  return (
+    <form method="post" action="/cart/items" hx-post="/cart/items" hx-swap="none" class="flex flex-wrap items-end gap-2" data-add-to-cart>
+      <input type="hidden" name="variant_id" value={String(variantId)} />
+      {compact ? (
+        <input type="hidden" name="quantity" value="1" />
+      ) : (
+        <label class="text-sm">
+          <span class="label">Quantity</span>
+          <input type="number" name="quantity" value="1" min="1" max={String(Math.min(stock, MAX_LINE_QUANTITY))} inputmode="numeric" class="input w-20" />
+        </label>
+      )}
+      <button type="submit" class={compact ? 'btn-secondary w-full' : 'btn-primary'}>
+        Add to cart{compact ? <span class="sr-only" safe>{`: ${productName}`}</span> : ''}
+      </button>
+    </form>
+  );
+}
