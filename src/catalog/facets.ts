@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/database.js';
 import type { CategoryNode, CategoryTree } from './categories.js';
 import { descendantIds } from './categories.js';
 import type { ListingQuery } from './listing-query.js';
-import { searchTerms } from './search.js';
+import { isActive, searchTerms } from './search.js';
 
 /** The few columns facets count by, for every listable product. */
 export interface FacetProduct {
@@ -34,70 +34,202 @@ export async function loadFacetProducts(db: DbOrTx): Promise<FacetProduct[]> {
   return db
     .selectFrom('products')
     .select(['id', 'category_id', 'brand', sql<number>`price_min_cents`.as('price_min_cents'), 'stock_total'])
-    .where('active', '=', true)
+    .where(isActive('products'))
     .where('price_min_cents', 'is not', null)
     .execute();
+}
+
+/**
+ * Match sets that a listing query just computed, by database and search text, for the facet
+ * counts of the same page (listProducts, then searchMatchIds with the same text): the
+ * listing's statement already visited every match, so the facets need not find them again.
+ * Kept a second at most, and only the latest few: this is a hand-over within one request,
+ * not a cache (the store's catalog cache is that).
+ */
+const recentMatches = new WeakMap<object, Map<string, { ids: number[]; until: number }>>();
+const MATCHES_KEPT_MS = 1_000;
+const MATCHES_KEPT = 64;
+
+export function rememberSearchMatches(db: DbOrTx, text: string, ids: number[]): void {
+  let byText = recentMatches.get(db);
+  if (!byText) recentMatches.set(db, (byText = new Map()));
+  byText.delete(text);
+  byText.set(text, { ids, until: Date.now() + MATCHES_KEPT_MS });
+  for (const oldest of byText.keys()) {
+    if (byText.size <= MATCHES_KEPT) break;
+    byText.delete(oldest);
+  }
 }
 
 /** Ids of the listable products a search finds; undefined without a search. */
 export async function searchMatchIds(db: DbOrTx, text: string | undefined): Promise<Set<number> | undefined> {
   if (!text) return undefined;
+  const handed = recentMatches.get(db)?.get(text);
+  if (handed && handed.until > Date.now()) return new Set(handed.ids);
   const terms = searchTerms(text);
   if (!terms) return new Set();
-  const rows = await db.selectFrom('products').select('id').where('active', '=', true).where(terms.matches).execute();
-  return new Set(rows.map((row) => row.id));
+  // One array rather than a row per match: thousands of ids arrive as one value.
+  const row = await db
+    .selectFrom('products')
+    .select(sql<number[] | null>`array_agg(products.id)`.as('ids'))
+    .where(isActive('products'))
+    .where('products.price_min_cents', 'is not', null)
+    .where(terms.matches)
+    .executeTakeFirst();
+  return new Set(row?.ids ?? []);
 }
 
-type Facet = 'category' | 'brand' | 'price' | 'stock';
+/**
+ * The facet products as columns of typed arrays, made once per loaded list (the catalog
+ * cache hands out the same array until it reloads it), so a page counts its facets in one
+ * tight pass: about a millisecond at 50,000 products, where a closure per product and facet
+ * took several.
+ */
+interface FacetColumns {
+  size: number;
+  /** id → position in the columns. */
+  positionOf: Map<number, number>;
+  /** Category id, or -1 for none. */
+  category: Int32Array;
+  /** Index into brandNames, or -1 for none. */
+  brand: Int32Array;
+  brandNames: string[];
+  price: Int32Array;
+  stock: Int32Array;
+  /** Index of the price band the product's price falls in. */
+  band: Uint8Array;
+  /** One past the largest category id. */
+  categoryLimit: number;
+}
+
+const columnsOf = new WeakMap<FacetProduct[], FacetColumns>();
+
+function facetColumns(products: FacetProduct[]): FacetColumns {
+  const cached = columnsOf.get(products);
+  if (cached) return cached;
+  const size = products.length;
+  const columns: FacetColumns = {
+    size,
+    positionOf: new Map(),
+    category: new Int32Array(size),
+    brand: new Int32Array(size),
+    brandNames: [],
+    price: new Int32Array(size),
+    stock: new Int32Array(size),
+    band: new Uint8Array(size),
+    categoryLimit: 0,
+  };
+  const brandIndex = new Map<string, number>();
+  products.forEach((product, position) => {
+    columns.positionOf.set(product.id, position);
+    const category = product.category_id ?? -1;
+    columns.category[position] = category;
+    columns.categoryLimit = Math.max(columns.categoryLimit, category + 1);
+    let brand = -1;
+    if (product.brand !== null) {
+      brand = brandIndex.get(product.brand) ?? -1;
+      if (brand < 0) {
+        brand = columns.brandNames.push(product.brand) - 1;
+        brandIndex.set(product.brand, brand);
+      }
+    }
+    columns.brand[position] = brand;
+    columns.price[position] = product.price_min_cents;
+    columns.stock[position] = product.stock_total;
+    columns.band[position] = bandIndex(product.price_min_cents);
+  });
+  columnsOf.set(products, columns);
+  return columns;
+}
+
+/** The band a price falls in: bands are contiguous, so exactly one. */
+function bandIndex(cents: number): number {
+  let index = 0;
+  while (index < bandEdgesCents.length && cents >= (bandEdgesCents[index] ?? Infinity)) index++;
+  return index;
+}
+
+/** Which filters a product fails, one bit each. */
+const FAILS = { category: 1, brand: 2, price: 4, stock: 8 } as const;
 
 /**
  * Counts for every facet value: how many products the listing would show if the shopper
- * picked that value, keeping every other filter. The same rules as the SQL in products.ts.
+ * picked that value, keeping every other filter. The same rules as the SQL in products.ts:
+ * the search and the page's category always apply; each facet's counts apply every filter
+ * but its own.
  */
 export function computeFacets(
   products: FacetProduct[],
   filters: ListingQuery,
   scope: { tree: CategoryTree; pageCategoryIds?: number[]; filterCategory?: CategoryNode; matchIds?: Set<number> },
 ): Facets {
-  const pageIds = scope.pageCategoryIds ? new Set(scope.pageCategoryIds) : undefined;
-  const filterIds = scope.filterCategory ? new Set(descendantIds(scope.filterCategory)) : undefined;
-  const brands = new Set(filters.brands);
-  const passes = (product: FacetProduct, except: Facet) =>
-    (!scope.matchIds || scope.matchIds.has(product.id)) &&
-    (!pageIds || (product.category_id !== null && pageIds.has(product.category_id))) &&
-    (except === 'category' || !filterIds || (product.category_id !== null && filterIds.has(product.category_id))) &&
-    (except === 'brand' || brands.size === 0 || (product.brand !== null && brands.has(product.brand))) &&
-    (except === 'price' || inPriceRange(product.price_min_cents, filters.minPriceCents, filters.maxPriceCents)) &&
-    (except === 'stock' || !filters.inStock || product.stock_total > 0);
-
-  const categoryCounts = new Map<number, number>();
-  const brandCounts = new Map<string, number>();
-  const bands = priceBands();
-  let inStock = 0;
-  for (const product of products) {
-    if (passes(product, 'category') && product.category_id !== null) {
-      for (let node = scope.tree.byId.get(product.category_id); node; node = node.parent_id === null ? undefined : scope.tree.byId.get(node.parent_id)) {
-        categoryCounts.set(node.id, (categoryCounts.get(node.id) ?? 0) + 1);
-      }
-    }
-    if (passes(product, 'brand') && product.brand !== null) brandCounts.set(product.brand, (brandCounts.get(product.brand) ?? 0) + 1);
-    if (passes(product, 'price')) for (const band of bands) if (inPriceRange(product.price_min_cents, band.minCents, band.maxCents)) band.count++;
-    if (passes(product, 'stock') && product.stock_total > 0) inStock++;
-  }
-  return {
-    categoryCounts,
-    brands: [...brandCounts].map(([brand, count]) => ({ brand, count })).sort((a, b) => a.brand.localeCompare(b.brand)),
-    priceBands: bands,
-    inStock,
+  const columns = facetColumns(products);
+  const { size, category, brand, price, stock, band } = columns;
+  const categoryMask = (ids: number[] | undefined) => {
+    if (!ids) return undefined;
+    const mask = new Uint8Array(columns.categoryLimit);
+    for (const id of ids) if (id >= 0 && id < mask.length) mask[id] = 1;
+    return mask;
   };
-}
+  const pageMask = categoryMask(scope.pageCategoryIds);
+  const filterMask = categoryMask(scope.filterCategory ? descendantIds(scope.filterCategory) : undefined);
+  let matchMask: Uint8Array | undefined;
+  if (scope.matchIds) {
+    matchMask = new Uint8Array(size);
+    for (const id of scope.matchIds) {
+      const position = columns.positionOf.get(id);
+      if (position !== undefined) matchMask[position] = 1;
+    }
+  }
+  let brandMask: Uint8Array | undefined;
+  if (filters.brands.length) {
+    brandMask = new Uint8Array(columns.brandNames.length);
+    const wanted = new Set(filters.brands);
+    columns.brandNames.forEach((name, index) => (brandMask![index] = wanted.has(name) ? 1 : 0));
+  }
+  const minPrice = filters.minPriceCents ?? -Infinity;
+  const maxPrice = filters.maxPriceCents ?? Infinity;
+  const inStockOnly = filters.inStock;
 
-function inPriceRange(cents: number, minCents: number | undefined, maxCents: number | undefined): boolean {
-  return (minCents === undefined || cents >= minCents) && (maxCents === undefined || cents <= maxCents);
+  const perCategory = new Int32Array(columns.categoryLimit);
+  const perBrand = new Int32Array(columns.brandNames.length);
+  const perBand = new Int32Array(bandEdgesCents.length + 1);
+  let inStock = 0;
+  for (let i = 0; i < size; i++) {
+    if (matchMask && matchMask[i] === 0) continue;
+    const categoryId = category[i]!;
+    if (pageMask && (categoryId < 0 || pageMask[categoryId] === 0)) continue;
+    const brandId = brand[i]!;
+    const cents = price[i]!;
+    const fails =
+      (filterMask && (categoryId < 0 || filterMask[categoryId] === 0) ? FAILS.category : 0) |
+      (brandMask && (brandId < 0 || brandMask[brandId] === 0) ? FAILS.brand : 0) |
+      (cents < minPrice || cents > maxPrice ? FAILS.price : 0) |
+      (inStockOnly && stock[i]! <= 0 ? FAILS.stock : 0);
+    // A facet counts the products that pass every filter but its own.
+    if ((fails & ~FAILS.category) === 0 && categoryId >= 0) perCategory[categoryId]!++;
+    if ((fails & ~FAILS.brand) === 0 && brandId >= 0) perBrand[brandId]!++;
+    if ((fails & ~FAILS.price) === 0) perBand[band[i]!]!++;
+    if ((fails & ~FAILS.stock) === 0 && stock[i]! > 0) inStock++;
+  }
+
+  // Each category's products count for it and for every category above it.
+  const categoryCounts = new Map<number, number>();
+  perCategory.forEach((count, id) => {
+    if (count === 0) return;
+    for (let node = scope.tree.byId.get(id), depth = 0; node && depth < 32; node = node.parent_id === null ? undefined : scope.tree.byId.get(node.parent_id), depth++) {
+      categoryCounts.set(node.id, (categoryCounts.get(node.id) ?? 0) + count);
+    }
+  });
+  const brands: { brand: string; count: number }[] = [];
+  perBrand.forEach((count, index) => count > 0 && brands.push({ brand: columns.brandNames[index]!, count }));
+  brands.sort((a, b) => a.brand.localeCompare(b.brand));
+  const priceBands = emptyPriceBands().map((priceBand, index) => ({ ...priceBand, count: perBand[index] ?? 0 }));
+  return { categoryCounts, brands, priceBands, inStock };
 }
 
 /** Under $25, $25 to $50 … $1,000 and over; each band's maximum is a cent below the next minimum. */
-function priceBands(): PriceBand[] {
+function emptyPriceBands(): PriceBand[] {
   return [undefined, ...bandEdgesCents].map((minCents, index) => {
     const next = bandEdgesCents[index];
     return { ...(minCents === undefined ? {} : { minCents }), ...(next === undefined ? {} : { maxCents: next - 1 }), count: 0 };

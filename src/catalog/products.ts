@@ -3,7 +3,8 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DbOrTx } from '../db/database.js';
 import type { Database, ProductImage, ProductVariant } from '../db/schema.js';
 import type { ListingQuery } from './listing-query.js';
-import { correctSearch, searchTerms } from './search.js';
+import { rememberSearchMatches } from './facets.js';
+import { correctSearch, isActive, searchTerms } from './search.js';
 
 /** What a product card shows. */
 export interface ProductCard {
@@ -34,13 +35,14 @@ type ProductsQuery = SelectQueryBuilder<Database, 'products', object>;
 type Order = [Expression<unknown>, 'asc' | 'desc'];
 
 const listable = (eb: ExpressionBuilder<Database, 'products'>) =>
-  eb.and([eb('products.active', '=', true), eb('products.price_min_cents', 'is not', null)]);
+  eb.and([isActive('products'), eb('products.price_min_cents', 'is not', null)]);
 
 /**
  * Card columns for the products `ids` yields (with a `total` column), first picture
  * included. The picture is a LATERAL join, so it is looked up only for the products shown.
  */
-function cardsFor(db: DbOrTx, ids: SelectQueryBuilder<Database, 'products', { id: number; total: number }>) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the ids may come from a subquery with its own columns
+function cardsFor(db: DbOrTx, ids: SelectQueryBuilder<any, any, { id: number; total: number }>) {
   return db
     .selectFrom(ids.as('chosen'))
     .innerJoin('products', 'products.id', 'chosen.id')
@@ -129,22 +131,47 @@ export async function listProducts(db: DbOrTx, filters: ListingQuery, categoryId
 async function listMatching(db: DbOrTx, filters: ListingQuery, categoryIds?: number[]): Promise<ProductPageResult> {
   const base = applyFilters(db.selectFrom('products'), filters, categoryIds);
   const order = sortOrder(filters);
+  // A plain search (no other filter) matches exactly the products the search page's facets
+  // count over, so this statement hands that match set on (rememberSearchMatches) instead of
+  // the facets finding the same thousands of products a second time.
+  const sharesMatches =
+    filters.q !== undefined && !categoryIds && filters.brands.length === 0 && filters.minPriceCents === undefined && filters.maxPriceCents === undefined && !filters.inStock;
+  // The sort keys (a search's rank among them) are computed once per match, below the
+  // window that counts the matches, so that window holds a few narrow columns rather than
+  // whole rows with their search documents (which at thousands of matches spilled to disk).
+  // OFFSET 0 keeps Postgres from folding the subquery back into the outer query (a literal:
+  // as a parameter, a generic plan would not know it is 0 and misjudge every row count above).
+  const keys = order.map(([expression], index) => sql<unknown>`${expression}`.as(`k${index}`));
+  const matches = base.select('products.id').select(keys).offset(sql<number>`0`).as('matches');
+  const byKeys = (table: string) => order.map(([, direction], index): Order => [sql.ref(`${table}.k${index}`), direction]);
   const pageOf = (page: number) => {
-    const ids = applyOrder(base.select(['products.id', sql<number>`count(*) over ()`.as('total')]), order)
+    let ids = db
+      .selectFrom(matches)
+      .select(['matches.id', sql<number>`count(*) over ()`.as('total')])
+      .select(order.map((_, index) => sql.ref(`matches.k${index}`).as(`k${index}`)));
+    // The window aggregate is computed once; the outer query sends it with one row only.
+    if (sharesMatches) ids = ids.select(sql<number[]>`array_agg(matches.id) over ()`.as('all_ids'));
+    ids = applyOrder(ids, byKeys('matches'))
       .limit(filters.perPage)
       .offset((page - 1) * filters.perPage);
-    return applyOrder(cardsFor(db, ids), order).execute();
+    const cards = cardsFor(db, ids).select(
+      sharesMatches ? sql<number[] | null>`CASE WHEN row_number() over () = 1 THEN chosen.all_ids END`.as('match_ids') : sql<null>`NULL`.as('match_ids'),
+    );
+    return applyOrder(cards, byKeys('chosen')).execute();
   };
   let page = filters.page;
   let rows = await pageOf(page);
   let total = rows[0]?.total ?? 0;
+  if (sharesMatches && filters.q !== undefined && (rows.length > 0 || page === 1)) {
+    rememberSearchMatches(db, filters.q, rows.find((row) => row.match_ids)?.match_ids ?? []);
+  }
   if (rows.length === 0 && page > 1) {
     // Past the end (or nothing matches): count, then show the last page there is.
     ({ total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow());
     page = Math.max(1, Math.ceil(total / filters.perPage));
     rows = total > 0 ? await pageOf(page) : [];
   }
-  const items = rows.map(({ total: _total, ...card }) => card);
+  const items = rows.map(({ total: _total, match_ids: _matchIds, ...card }) => card);
   return { items, total, page, pageCount: Math.max(1, Math.ceil(total / filters.perPage)), perPage: filters.perPage };
 }
 
@@ -181,7 +208,7 @@ export async function findProductBySlug(db: DbOrTx, slug: string): Promise<Produ
   const product = await db
     .selectFrom('products')
     .where('products.slug', '=', slug)
-    .where('products.active', '=', true)
+    .where(isActive('products'))
     .select((eb) => [
       'products.id',
       'products.slug',
@@ -195,7 +222,7 @@ export async function findProductBySlug(db: DbOrTx, slug: string): Promise<Produ
           .selectFrom('product_variants')
           .select(['id', 'sku', 'options', 'price_cents', 'compare_at_cents', 'stock', 'weight_grams'])
           .whereRef('product_variants.product_id', '=', 'products.id')
-          .where('product_variants.active', '=', true)
+          .where(isActive('product_variants'))
           .orderBy('product_variants.position')
           .orderBy('product_variants.id'),
       ).as('variants'),
@@ -221,7 +248,7 @@ export async function findVariantBySku(db: DbOrTx, text: string): Promise<{ slug
     .innerJoin('products', 'products.id', 'product_variants.product_id')
     .select(['products.slug', 'product_variants.id as variantId'])
     .where('product_variants.sku', 'in', [...new Set([sku, sku.toUpperCase()])])
-    .where('product_variants.active', '=', true)
-    .where('products.active', '=', true)
+    .where(isActive('product_variants'))
+    .where(isActive('products'))
     .executeTakeFirst();
 }
