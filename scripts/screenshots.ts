@@ -45,6 +45,26 @@ try {
     await page.getByLabel('Password').fill(admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/account/);
+    // A cart with two products and a coupon, as a shopper would fill it (emptied first: the
+    // admin's cart is the same one in every window size).
+    await page.goto(`${server.url}/cart`);
+    const empty = page.getByRole('button', { name: 'Empty the cart' });
+    if (await empty.count()) await empty.click();
+    await page.waitForURL(/\/cart/);
+    for (const product of ['automatic-espresso-machine', 'red-lipstick']) {
+      await page.goto(`${server.url}/products/${product}`);
+      await page.getByRole('button', { name: 'Add to cart' }).click();
+      await page.locator('#cart-status', { hasText: 'Added' }).waitFor();
+    }
+    await page.goto(`${server.url}/cart`);
+    if (await page.getByLabel('Coupon code').count()) {
+      await page.getByLabel('Coupon code').fill('WELCOME10');
+      await page.getByRole('button', { name: 'Apply' }).click();
+    }
+    await page.locator('[data-cart-discount]').waitFor();
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: join(outDir, `cart-${size}.png`), fullPage: size === 'phone' });
+    console.log(`wrote cart-${size}.png`);
     for (const { name, path } of accountPages) {
       await page.goto(server.url + path, { waitUntil: 'load' });
       const file = join(outDir, `${name}-${size}.png`);

@@ -82,6 +82,7 @@ export async function seedDemoCatalog(db: Db, options: { seedDir?: string } = {}
     const productIds = await insertProducts(trx, products, categories.idByKey);
     const variantIds = await insertVariants(trx, products, productIds);
     const images = await insertImages(trx, products, productIds, variantIds);
+    await insertDemoCoupons(trx);
     await trx
       .insertInto('app_settings')
       .values({ key: SEEDED_SETTING, value: now.toISOString() })
@@ -89,6 +90,20 @@ export async function seedDemoCatalog(db: Db, options: { seedDir?: string } = {}
       .execute();
     return { categories: categories.count, products: products.length, variants: variantIds.size, images };
   });
+}
+
+/** Coupons a visitor of the demo can try (the README names them); staff make real ones. */
+export const DEMO_COUPONS = [
+  { code: 'WELCOME10', kind: 'percent', percent_basis_points: 1000, min_subtotal_cents: 2000 },
+  { code: 'FIVEOFF', kind: 'fixed', amount_cents: 500, min_subtotal_cents: 0, per_customer_limit: 1 },
+] as const;
+
+async function insertDemoCoupons(trx: Transaction<Database>): Promise<void> {
+  await trx
+    .insertInto('coupons')
+    .values(DEMO_COUPONS.map((coupon) => ({ ...coupon })))
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
 }
 
 /** The menu, in order. Leaves name the DummyJSON category (or Spree path) they hold. */
