@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Cart and pricing tables, matching migrations/20261123300000_create_carts.ts column for column. */
 
@@ -89,3 +89,4 @@ export interface CartsTables {
 
 export type Coupon = Selectable<CouponsTable>;
 export type ShippingMethod = Selectable<ShippingMethodsTable>;
+export type NewCoupon = Insertable<CouponsTable>;
