@@ -12,6 +12,7 @@ import { catalogRoutes } from './web/routes/catalog.js';
 import { operationsRoutes } from './web/routes/operations.js';
 import { searchRoutes } from './web/routes/search.js';
 import { cartRoutes } from './web/routes/cart.js';
+import { unsubscribeRoutes } from './web/routes/unsubscribe.js';
 import { accountRoutes } from './web/routes/account.js';
 import { addressRoutes } from './web/routes/addresses.js';
 import { privacyRoutes } from './web/routes/privacy.js';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', seoRoutes(deps));
   app.route('/', searchRoutes(deps));
   app.route('/', cartRoutes(deps));
+  app.route('/', unsubscribeRoutes(deps));
   app.route('/', authRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', addressRoutes(deps));

@@ -13,6 +13,9 @@ import { cacheFor } from './store/json-cache.js';
 import { createSessions } from './accounts/sessions.js';
 import { ensureAdmin, WeakPasswordError } from './accounts/users.js';
 import { createDevMailbox, createSmtpMailer } from './mail/mailer.js';
+import { remindIdleCarts } from './cart/abandoned-carts.js';
+import { startJobs } from './jobs/scheduler.js';
+import { cartReminderMessage } from '../views/emails/cart-emails.js';
 import { loadAssets } from './web/assets.js';
 import { projectRoot } from './lib/paths.js';
 
@@ -41,6 +44,24 @@ async function main(): Promise<void> {
     if (outcome === 'created') log.info('created the first admin from ADMIN_EMAIL; they set up two-step verification at first sign-in');
   }
   const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, isAcceptingTraffic: () => accepting });
+  const jobs = startJobs(
+    [
+      {
+        name: 'abandoned-cart-reminders',
+        everyMs: 5 * 60_000,
+        run: () =>
+          remindIdleCarts(database.db, {
+            idleHours: config.ABANDONED_CART_HOURS,
+            appUrl: config.APP_URL,
+            storeName: config.STORE_NAME,
+            secret: config.APP_SECRET,
+            message: (cart, links) => cartReminderMessage(config.STORE_NAME, cart, links),
+            send: (message) => mailer.send(message),
+          }),
+      },
+    ],
+    log,
+  );
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
   server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
@@ -60,6 +81,7 @@ async function main(): Promise<void> {
     deadline.unref();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await jobs.stop();
     await Promise.allSettled([database.close(), store.close()]);
     log.info('stopped');
     process.exit(0);

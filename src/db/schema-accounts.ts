@@ -18,6 +18,8 @@ export interface UsersTable {
   email_verified_at: Date | null;
   totp_key_encrypted: string | null;
   totp_last_step: number | null;
+  /** Reminders about a cart left idle (migrations/20261124100000_add_cart_reminder_choice.ts). */
+  cart_reminders: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -2,7 +2,7 @@ import type { Children } from '@kitajs/html';
 import type { MailMessage } from '../../src/mail/mailer.js';
 
 /** A simple table layout with inline styles: what common mail clients render reliably. No tracking pixels. */
-function EmailFrame({ storeName, children }: { storeName: string; children: Children }): JSX.Element {
+export function EmailFrame({ storeName, children }: { storeName: string; children: Children }): JSX.Element {
   return (
     <>
       {'<!doctype html>'}
@@ -24,7 +24,7 @@ function EmailFrame({ storeName, children }: { storeName: string; children: Chil
   );
 }
 
-function ActionLink({ href, label }: { href: string; label: string }): JSX.Element {
+export function ActionLink({ href, label }: { href: string; label: string }): JSX.Element {
   return (
     <p style="margin:24px 0">
       <a href={href} style="background:#4f46e5;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:bold" safe>
