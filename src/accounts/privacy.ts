@@ -11,6 +11,8 @@ import type { Session } from './sessions.js';
  */
 export interface AccountExport {
   format: 'hyperstore-account-export/1';
+  /** The cart and what is saved for later: product, variant, quantity, price when added. */
+  cart: { product: string; sku: string; quantity: number; unit_price_cents_at_add: number; saved_for_later: boolean; added_at: string }[];
   exported_at: string;
   profile: {
     email: string;
@@ -51,7 +53,7 @@ const isoOf = (value: Date | string | number): string => new Date(value).toISOSt
 
 /** Everything the store keeps about `user`; `sessions` are theirs as the session store lists them. */
 export async function exportAccountData(db: DbOrTx, user: User, sessions: readonly Session[], now = new Date()): Promise<AccountExport> {
-  const [addresses, recovery, links, events] = await Promise.all([
+  const [addresses, recovery, links, events, cartLines] = await Promise.all([
     db
       .selectFrom('user_addresses')
       .select(['id', 'full_name', 'address_line1', 'address_line2', 'city', 'state', 'postal_code', 'country', 'phone', 'is_default_shipping', 'created_at'])
@@ -72,10 +74,20 @@ export async function exportAccountData(db: DbOrTx, user: User, sessions: readon
       .orderBy('occurred_at')
       .orderBy('id')
       .execute(),
+    db
+      .selectFrom('cart_lines')
+      .innerJoin('carts', 'carts.id', 'cart_lines.cart_id')
+      .innerJoin('product_variants', 'product_variants.id', 'cart_lines.variant_id')
+      .innerJoin('products', 'products.id', 'product_variants.product_id')
+      .select(['products.name as product', 'product_variants.sku', 'cart_lines.quantity', 'cart_lines.unit_price_cents_at_add', 'cart_lines.saved_for_later', 'cart_lines.added_at'])
+      .where('carts.user_id', '=', user.id)
+      .orderBy('cart_lines.id')
+      .execute(),
   ]);
   return {
     format: 'hyperstore-account-export/1',
     exported_at: now.toISOString(),
+    cart: cartLines.map((line) => ({ ...line, added_at: isoOf(line.added_at) })),
     profile: {
       email: user.email,
       first_name: user.first_name,
@@ -113,7 +125,7 @@ export async function exportAccountData(db: DbOrTx, user: User, sessions: readon
 
 /**
  * Erases the account (the right to erasure): the user row goes, and with it, by the foreign
- * keys' ON DELETE CASCADE, their addresses, e-mail tokens and recovery codes. Audit events stay
+ * keys' ON DELETE CASCADE, their addresses, e-mail tokens, recovery codes and cart. Audit events stay
  * for the store's security record with their user ids set to null by the foreign keys, so they
  * no longer say whose they were. The `account.deleted` event itself carries no personal data:
  * no e-mail, no name, no IP, no user id. Sessions live in the session store, not here: the caller ends them.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashRecoveryCode } from '../../src/accounts/recovery-codes.js';
 import { hashToken } from '../../src/accounts/tokens.js';
 import { issueEmailToken } from '../../src/accounts/users.js';
+import { insertProduct } from '../support/factories.js';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { form, insertUser, logIn, sessionCookieFrom, STRONG_PASSWORD } from '../support/accounts.js';
 import { htmlOf, textOf } from '../support/html.js';
@@ -74,6 +75,8 @@ describe('GET /account/export', () => {
     const codeHash = hashRecoveryCode('abcd-efgh-ijkl');
     await db().insertInto('user_recovery_codes').values({ user_id: user.id, code_hash: codeHash }).execute();
     const linkToken = await issueEmailToken(db(), user, 'reset_password');
+    const { variants } = await insertProduct(db(), { name: 'Exported Kettle' }, [{ price_cents: 2500, stock: 3 }]);
+    await ctx.app.request('/cart/items', form({ variant_id: String(variants[0]!.id), quantity: '2' }, cookie));
 
     const response = await get('/account/export', cookie);
     expect(response.status).toBe(200);
@@ -83,7 +86,8 @@ describe('GET /account/export', () => {
     const text = await response.text();
     const data = JSON.parse(text);
 
-    expect(Object.keys(data).sort()).toEqual(['addresses', 'audit_events', 'email_links', 'exported_at', 'format', 'profile', 'sessions']);
+    expect(Object.keys(data).sort()).toEqual(['addresses', 'audit_events', 'cart', 'email_links', 'exported_at', 'format', 'profile', 'sessions']);
+    expect(data.cart).toEqual([expect.objectContaining({ product: 'Exported Kettle', quantity: 2, unit_price_cents_at_add: 2500, saved_for_later: false })]);
     expect(data.profile).toMatchObject({ email: user.email, first_name: 'Export<Me>', last_name: 'Lovelace', role: 'customer', two_step_verification: true, recovery_codes_left: 1 });
     expect(Object.keys(data.profile).sort()).toEqual(
       ['active', 'created_at', 'email', 'email_verified_at', 'first_name', 'last_name', 'recovery_codes_left', 'role', 'two_step_verification', 'updated_at'].sort(),
