@@ -173,13 +173,16 @@ export function computeFacets(
   };
   const pageMask = categoryMask(scope.pageCategoryIds);
   const filterMask = categoryMask(scope.filterCategory ? descendantIds(scope.filterCategory) : undefined);
-  let matchMask: Uint8Array | undefined;
+  // A search counts over its matches only: their positions, rather than a pass over all.
+  let positions: Int32Array | undefined;
   if (scope.matchIds) {
-    matchMask = new Uint8Array(size);
+    positions = new Int32Array(scope.matchIds.size);
+    let found = 0;
     for (const id of scope.matchIds) {
       const position = columns.positionOf.get(id);
-      if (position !== undefined) matchMask[position] = 1;
+      if (position !== undefined) positions[found++] = position;
     }
+    positions = positions.subarray(0, found);
   }
   let brandMask: Uint8Array | undefined;
   if (filters.brands.length) {
@@ -195,8 +198,9 @@ export function computeFacets(
   const perBrand = new Int32Array(columns.brandNames.length);
   const perBand = new Int32Array(bandEdgesCents.length + 1);
   let inStock = 0;
-  for (let i = 0; i < size; i++) {
-    if (matchMask && matchMask[i] === 0) continue;
+  const count = positions ? positions.length : size;
+  for (let n = 0; n < count; n++) {
+    const i = positions ? positions[n]! : n;
     const categoryId = category[i]!;
     if (pageMask && (categoryId < 0 || pageMask[categoryId] === 0)) continue;
     const brandId = brand[i]!;
