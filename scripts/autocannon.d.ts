@@ -10,6 +10,14 @@ declare module 'autocannon' {
       pipelining?: number;
       timeout?: number;
       headers?: Record<string, string>;
+      /** Requests each connection sends in turn; setupRequest may rewrite each one before it goes. */
+      requests?: RequestSpec[];
+    }
+
+    interface RequestSpec {
+      method?: string;
+      path?: string;
+      setupRequest?: (request: RequestSpec & { headers?: Record<string, string> }) => RequestSpec;
     }
 
     /** Summary of an HDR histogram; percentiles are named p50, p97_5, p99 and so on. */

@@ -12,7 +12,9 @@ import { projectRoot } from '../src/lib/paths.js';
 
 /**
  * `npm run bench`: the listing and a product page on the embedded database and on real
- * Postgres, beside a bare Hono handler, in one run; writes BENCHMARKS.md and prints the table.
+ * Postgres, beside a bare Hono handler; then the same Postgres database scaled to
+ * BENCH_PRODUCTS products (default 50,000) by the catalog generator, for search, suggestions
+ * and a filtered listing. Writes BENCHMARKS.md and prints the table.
  */
 
 const settings = {
@@ -21,8 +23,12 @@ const settings = {
   connections: positiveNumberFromEnv('BENCH_CONNECTIONS', 50),
   /** Optional: store servers write V8 CPU profiles here (numbers then include the profiler's cost). */
   profileDir: process.env.BENCH_CPU_PROF_DIR || undefined,
+  /** The catalog size for the search rows (the generator grows the demo catalog to it). */
+  scaledProducts: positiveNumberFromEnv('BENCH_PRODUCTS', 50_000),
 };
 const AIM = { shareOfBare: 0.05, p95Ms: 25, connections: 50 };
+/** Issue 3: search and suggestions under 30 ms p95 server time, Postgres, 50,000 products, 50 connections. */
+const SEARCH_AIM = { p95Ms: 30, products: 50_000, connections: 50 };
 const LISTING_PATH = '/products';
 const PRODUCT_PATH = '/products/automatic-espresso-machine';
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -43,6 +49,12 @@ interface Measurement {
   p50: number;
   p95: number;
   p99: number;
+  /** Time inside the store per request (its request log's `ms`: first middleware in, response out), when it logs one. */
+  server: { p50: number; p95: number; p99: number; count: number } | undefined;
+  /** The same target with one connection (no queueing): what one request costs the store. */
+  alone?: { requestsPerSecond: number; server: { p50: number; p95: number; p99: number; count: number } | undefined; p95: number };
+  /** Which kind of row: the aim each is judged by. */
+  kind: 'page' | 'search' | 'suggest' | 'filtered' | 'cached';
   errors: number;
   timeouts: number;
   non2xx: number;
@@ -57,6 +69,8 @@ interface Probe {
 
 interface RunningServer {
   baseUrl: string;
+  /** The `ms` of every request the store logs while recording is on; undefined for servers without a request log. */
+  serverTimes: { recording: boolean; values: number[] } | undefined;
   /** CPU seconds the server process has used so far, from /proc; undefined where there is none. */
   cpuSeconds(): number | undefined;
   stop(): Promise<void>;
@@ -153,13 +167,28 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Starts `node <script>` pinned to the server core; resolves once `readyPath` answers 2xx. */
-async function startServer(name: string, script: string, env: NodeJS.ProcessEnv, readyPath: string): Promise<RunningServer> {
+async function startServer(name: string, script: string, env: NodeJS.ProcessEnv, readyPath: string, options: { readLog?: boolean } = {}): Promise<RunningServer> {
   const port = await freePort();
   const profile = settings.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
   const nodeArgs = [...profile, join(projectRoot, script)];
   const [command, args] = pinning ? ['taskset', ['-c', SERVER_CORE, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  // stdout (the request log) is discarded, as a log shipper would take it away; stderr is kept for failures.
-  const child = spawn(command, args, { cwd: projectRoot, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // stdout (the request log) is read here for each request's server time, as a log shipper
+  // would take it away, or discarded; stderr is kept for failures.
+  const child = spawn(command, args, { cwd: projectRoot, env: { ...env, PORT: String(port) }, stdio: ['ignore', options.readLog ? 'pipe' : 'ignore', 'pipe'] });
+  const serverTimes = options.readLog ? { recording: false, values: [] as number[] } : undefined;
+  if (serverTimes && child.stdout) {
+    let pending = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      if (!serverTimes.recording) return;
+      for (const line of lines) {
+        // pino: {"level":30,…,"msg":"request","ms":1.2,…}; only request lines carry "ms".
+        const match = /"ms":([\d.]+)/.exec(line);
+        if (match) serverTimes.values.push(Number(match[1]));
+      }
+    });
+  }
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4_000);
@@ -176,22 +205,22 @@ async function startServer(name: string, script: string, env: NodeJS.ProcessEnv,
     if (Date.now() > deadline) throw new Error(`${name} server was not ready within 120 s:\n${stderr}`);
     const response = await fetch(baseUrl + readyPath, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
     await response?.body?.cancel();
-    if (response?.ok) return { baseUrl, stop, cpuSeconds: () => cpuSecondsOf(child.pid) };
+    if (response?.ok) return { baseUrl, stop, serverTimes, cpuSeconds: () => cpuSecondsOf(child.pid) };
     await sleep(200);
   }
 }
 
 /** Runs a compiled entry point to completion; rejects with its output when it fails. */
-function runNode(script: string, env: NodeJS.ProcessEnv): Promise<void> {
+function runNode(script: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot, script)], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(projectRoot, script), ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     onCleanup(() => stopChild(child));
     let output = '';
     const collect = (chunk: Buffer) => (output += chunk.toString('utf8'));
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} failed (${code}):\n${output}`))));
+    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${script} failed (${code}):\n${output}`))));
   });
 }
 
@@ -247,9 +276,10 @@ function probe(url: string): Promise<Probe> {
   });
 }
 
-function load(url: string, seconds: number, onLatency?: (ms: number) => void): Promise<autocannon.Result> {
+function load(url: string, seconds: number, onLatency?: (ms: number) => void, nextPath?: () => string, connections = settings.connections): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ url, connections: settings.connections, duration: seconds, headers: REQUEST_HEADERS }, (error, result) =>
+    const requests = nextPath ? [{ method: 'GET', setupRequest: (request: autocannon.RequestSpec) => ({ ...request, path: nextPath() }) }] : undefined;
+    const instance = autocannon({ url, connections, duration: seconds, headers: REQUEST_HEADERS, ...(requests ? { requests } : {}) }, (error, result) =>
       error ? reject(error) : resolve(result),
     );
     if (onLatency) instance.on('response', (_client, _status, _bytes, responseTime) => onLatency(responseTime));
@@ -262,24 +292,45 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
-async function measure(target: string, server: RunningServer, path: string): Promise<Measurement> {
-  console.log(`bench: ${target}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured…`);
-  const url = server.baseUrl + path;
+/** What a row loads: one path, or (to miss the store's list cache on every request) a path per request. */
+interface Target {
+  label: string;
+  path: string;
+  kind: Measurement['kind'];
+  nextPath?: () => string;
+  /** Also measure it with one connection. */
+  alone?: boolean;
+}
+
+async function measure(server: RunningServer, target: Target): Promise<Measurement> {
+  console.log(`bench: ${target.label}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured…`);
+  const url = server.baseUrl + target.path;
   const first = await probe(url);
-  await load(url, settings.warmupSeconds);
+  await load(url, settings.warmupSeconds, undefined, target.nextPath);
   const latencies: number[] = [];
   const cpuBefore = server.cpuSeconds();
-  const result = await load(url, settings.durationSeconds, (ms) => latencies.push(ms));
+  if (server.serverTimes) Object.assign(server.serverTimes, { recording: true, values: [] });
+  const result = await load(url, settings.durationSeconds, (ms) => latencies.push(ms), target.nextPath);
   const cpuAfter = server.cpuSeconds();
+  // The last log lines of the window arrive a moment after their responses.
+  await sleep(200);
+  const serverValues = server.serverTimes ? Float64Array.from(server.serverTimes.values).sort() : undefined;
+  if (server.serverTimes) server.serverTimes.recording = false;
   const sorted = Float64Array.from(latencies).sort();
+  const alone = target.alone ? await measureAlone(server, url, target) : undefined;
   return {
-    target,
+    ...(alone ? { alone } : {}),
+    target: target.label,
     url,
+    kind: target.kind,
     requestsPerSecond: result.requests.average,
     serverCpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / Math.max(1, latencies.length),
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
+    server: serverValues?.length
+      ? { p50: percentile(serverValues, 50), p95: percentile(serverValues, 95), p99: percentile(serverValues, 99), count: serverValues.length }
+      : undefined,
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
@@ -287,21 +338,105 @@ async function measure(target: string, server: RunningServer, path: string): Pro
   };
 }
 
+async function waitForQuiet(server: RunningServer): Promise<void> {
+  if (!server.serverTimes) return sleep(2_000);
+  for (let round = 0; round < 30; round++) {
+    Object.assign(server.serverTimes, { recording: true, values: [] });
+    await sleep(1_000);
+    const quiet = server.serverTimes.values.length === 0;
+    server.serverTimes.recording = false;
+    if (quiet) return;
+  }
+}
+
+/** One connection, half the measured time: service time without the queue behind 49 others. */
+async function measureAlone(server: RunningServer, url: string, target: Target): Promise<NonNullable<Measurement['alone']>> {
+  const seconds = Math.max(1, settings.durationSeconds / 2);
+  console.log(`bench: ${target.label}: ${seconds} s with one connection…`);
+  // The 50-connection run leaves requests queued in the store when autocannon stops; their
+  // log lines must not count here. Wait until a second passes with none, then a warm-up.
+  await waitForQuiet(server);
+  await load(url, 1, undefined, target.nextPath, 1);
+  const latencies: number[] = [];
+  if (server.serverTimes) Object.assign(server.serverTimes, { recording: true, values: [] });
+  const result = await load(url, seconds, (ms) => latencies.push(ms), target.nextPath, 1);
+  await sleep(200);
+  const values = server.serverTimes ? Float64Array.from(server.serverTimes.values).sort() : undefined;
+  if (server.serverTimes) server.serverTimes.recording = false;
+  return {
+    requestsPerSecond: result.requests.average,
+    p95: percentile(Float64Array.from(latencies).sort(), 95),
+    server: values?.length ? { p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99), count: values.length } : undefined,
+  };
+}
+
+/**
+ * A path per request that the store's list cache (5 min, keyed by the parsed query) has not
+ * seen: the search text gets a tail of punctuation, different each time, that search ignores
+ * (it finds and ranks words only), so every request runs the queries a new search runs.
+ */
+function uncachedSearch(base: string, parameter: string, text: string): () => string {
+  let n = 0;
+  return () => `${base}${base.includes('?') ? '&' : '?'}${parameter}=${encodeURIComponent(`${text} ${ignorableTail(n++)}`)}`;
+}
+
+const PUNCTUATION = '.,;:!?*+';
+
+function ignorableTail(n: number): string {
+  let tail = '';
+  do {
+    tail += PUNCTUATION[n % PUNCTUATION.length];
+    n = Math.floor(n / PUNCTUATION.length);
+  } while (n > 0);
+  return tail;
+}
+
+/** A filtered listing whose lowest price moves a cent per request, so each is a new listing. */
+function uncachedFilter(path: (minPrice: string) => string): () => string {
+  let n = 0;
+  return () => path(((2_000 + (n++ % 20_000)) / 100).toFixed(2));
+}
+
 // ---- the run ----
 
 async function benchBare(): Promise<Measurement> {
   const server = await startServer('bare', 'dist/scripts/bench-bare-server.js', childEnv({}), '/');
-  const row = await measure('Bare Hono handler `/`', server, '/');
+  const row = await measure(server, { label: 'Bare Hono handler `/`', path: '/', kind: 'page' });
   await server.stop();
   return row;
 }
 
 async function benchStore(label: string, env: NodeJS.ProcessEnv): Promise<Measurement[]> {
-  const server = await startServer(label.toLowerCase().replace(/\W+/g, '-'), 'dist/src/server.js', env, '/readyz');
+  const server = await startServer(label.toLowerCase().replace(/\W+/g, '-'), 'dist/src/server.js', env, '/readyz', { readLog: true });
   const rows = [
-    await measure(`${label} listing \`${LISTING_PATH}\``, server, LISTING_PATH),
-    await measure(`${label} product page \`${PRODUCT_PATH}\``, server, PRODUCT_PATH),
+    await measure(server, { label: `${label} listing \`${LISTING_PATH}\``, path: LISTING_PATH, kind: 'page' }),
+    await measure(server, { label: `${label} product page \`${PRODUCT_PATH}\``, path: PRODUCT_PATH, kind: 'page' }),
   ];
+  await server.stop();
+  return rows;
+}
+
+/** What a shopper does at the scaled catalog: searches (one with a typo), suggestions as they type, a filtered listing. */
+const SEARCHES = ['laptop', 'red dress', 'iphnoe'];
+const SUGGESTIONS = ['lapt', 'mascara'];
+const FILTERED = (minPrice: string) => `/products?brand=Apple&brand=Samsung&min_price=${minPrice}&max_price=1500&in_stock=1&sort=price_asc`;
+
+async function benchSearch(label: string, env: NodeJS.ProcessEnv): Promise<Measurement[]> {
+  const server = await startServer(`${label.toLowerCase().replace(/\W+/g, '-')}-search`, 'dist/src/server.js', env, '/readyz', { readLog: true });
+  const rows: Measurement[] = [];
+  for (const q of SEARCHES) {
+    const path = `/products?q=${encodeURIComponent(q)}`;
+    rows.push(await measure(server, { label: `${label} search \`${path}\``, path, kind: 'search', nextPath: uncachedSearch('/products', 'q', q), alone: true }));
+  }
+  for (const q of SUGGESTIONS) {
+    const path = `/search/suggest?q=${encodeURIComponent(q)}`;
+    rows.push(await measure(server, { label: `${label} suggest \`${path}\``, path, kind: 'suggest', nextPath: uncachedSearch('/search/suggest', 'q', q), alone: true }));
+  }
+  // For comparison: one suggestion URL over and over, as the list cache then serves it.
+  const repeated = `/search/suggest?q=${encodeURIComponent(SUGGESTIONS[0] ?? 'lapt')}`;
+  rows.push(await measure(server, { label: `${label} suggest, same URL every time (list cache) \`${repeated}\``, path: repeated, kind: 'cached' }));
+  const filtered = FILTERED('20');
+  rows.push(await measure(server, { label: `${label} filtered listing \`${filtered}\``, path: filtered, kind: 'filtered', nextPath: uncachedFilter(FILTERED), alone: true }));
   await server.stop();
   return rows;
 }
@@ -316,6 +451,8 @@ async function main(): Promise<void> {
   const embedded = await benchStore('Embedded (PGlite)', childEnv({ DATA_DIR: join(tempRoot, 'embedded') }));
 
   let postgres: Measurement[] = [];
+  let scaled: Measurement[] = [];
+  let scaleNote: string | undefined;
   const database = await createBenchDatabase();
   if ('skipped' in database) {
     notes.push(`Postgres rows skipped: ${database.skipped}.`);
@@ -325,11 +462,16 @@ async function main(): Promise<void> {
     console.log(`bench: seeding ${database.name}…`);
     await runNode('dist/src/cli/seed.js', env);
     postgres = await benchStore('Postgres', env);
+    console.log(`bench: scaling ${database.name} to ${settings.scaledProducts.toLocaleString('en-US')} products…`);
+    const started = performance.now();
+    const output = await runNode('dist/src/cli/scale.js', env, ['--products', String(settings.scaledProducts)]);
+    scaleNote = `${output.trim().split('\n').at(-1) ?? ''} (wall clock with start-up: ${((performance.now() - started) / 1000).toFixed(1)} s)`;
+    scaled = await benchSearch(`Postgres ${settings.scaledProducts / 1000}k`, env);
   }
 
-  const report = renderReport({ bare, rows: [bare, ...embedded, ...postgres], postgresListing: postgres[0], database, loadPinned, notes });
+  const report = renderReport({ bare, rows: [bare, ...embedded, ...postgres, ...scaled], postgresListing: postgres[0], scaled, scaleNote, database, loadPinned, notes });
   writeFileSync(join(projectRoot, 'BENCHMARKS.md'), report.markdown);
-  console.log(`\n${report.table}\n\n${report.aim}\n${notes.join('\n')}\nbench: wrote BENCHMARKS.md`);
+  console.log(`\n${report.table}\n\n${report.aim}\n\n${report.searchAim}\n${notes.join('\n')}\nbench: wrote BENCHMARKS.md`);
 }
 
 // ---- the report ----
@@ -346,12 +488,13 @@ function problems(row: Measurement): string {
 
 function renderTable(rows: Measurement[], bare: Measurement): string {
   const lines = [
-    '| target | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | % of bare | errors/non-2xx | server CPU per response (ms) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+    '| target | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | server p50 / p95 / p99 (ms) | % of bare | errors/non-2xx | server CPU per response (ms) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
     ...rows.map((row) => {
       const share = ((row.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(1);
       const rps = Math.round(row.requestsPerSecond).toLocaleString('en-US');
-      return `| ${row.target} | ${rps} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p99)} | ${share} % | ${problems(row)} | ${row.serverCpuMs === undefined ? '—' : row.serverCpuMs.toFixed(3)} |`;
+      const server = row.server ? `${ms(row.server.p50)} / ${ms(row.server.p95)} / ${ms(row.server.p99)}` : '—';
+      return `| ${row.target} | ${rps} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p99)} | ${server} | ${share} % | ${problems(row)} | ${row.serverCpuMs === undefined ? '—' : row.serverCpuMs.toFixed(3)} |`;
     }),
   ];
   return lines.join('\n');
@@ -372,6 +515,42 @@ function aimVerdict(listing: Measurement | undefined, bare: Measurement): string
   return `${aim} **${met ? 'Met' : 'Not met'}**${caveat}: ${checks.join('; ')}.`;
 }
 
+/** The scaled rows again with one connection: what each request costs without a queue. */
+function aloneTable(rows: Measurement[]): string[] {
+  const measured = rows.filter((row) => row.alone);
+  if (measured.length === 0) return [];
+  return [
+    'The same targets with **one connection** (each request waits for no other; half the measured time each), for what one request costs:',
+    '',
+    '| target | requests/s | p95 (ms) | server p50 / p95 / p99 (ms) |',
+    '| --- | ---: | ---: | ---: |',
+    ...measured.map((row) => {
+      const alone = row.alone!;
+      const server = alone.server ? `${ms(alone.server.p50)} / ${ms(alone.server.p95)} / ${ms(alone.server.p99)}` : '—';
+      return `| ${row.target} | ${Math.round(alone.requestsPerSecond).toLocaleString('en-US')} | ${ms(alone.p95)} | ${server} |`;
+    }),
+    '',
+  ];
+}
+
+function searchAimVerdict(rows: Measurement[]): string {
+  const aim = `Aim (issue 3): search and suggestions under ${SEARCH_AIM.p95Ms} ms p95 server time on Postgres at ${SEARCH_AIM.products.toLocaleString('en-US')} products, ${SEARCH_AIM.connections} connections.`;
+  const judged = rows.filter((row) => row.kind === 'search' || row.kind === 'suggest');
+  if (judged.length === 0) return `${aim} **Not checked**: the scaled catalog was not measured in this run.`;
+  const verdicts = judged.map((row) => {
+    const p95 = row.server?.p95 ?? Number.NaN;
+    const met = p95 < SEARCH_AIM.p95Ms && row.errors === 0 && row.non2xx === 0;
+    const alone = row.alone?.server ? `; ${ms(row.alone.server.p95)} ms with one connection` : '';
+    return { met, text: `${row.target.replace(/^Postgres \S+ /, '')}: server p95 ${ms(p95)} ms, client p95 ${ms(row.p95)} ms (${met ? 'met' : 'not met'}${alone})` };
+  });
+  const caveats = [
+    settings.connections === SEARCH_AIM.connections ? '' : `this run used ${settings.connections} connections`,
+    settings.scaledProducts === SEARCH_AIM.products ? '' : `this run used ${settings.scaledProducts.toLocaleString('en-US')} products`,
+  ].filter(Boolean);
+  const all = verdicts.every((verdict) => verdict.met);
+  return `${aim} **${all ? 'Met' : 'Not met'}**${caveats.length ? ` (${caveats.join(', ')})` : ''}: ${verdicts.map((verdict) => verdict.text).join('; ')}.`;
+}
+
 function autocannonVersion(): string {
   const manifest = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string };
   return manifest.version;
@@ -381,11 +560,14 @@ function renderReport(input: {
   bare: Measurement;
   rows: Measurement[];
   postgresListing: Measurement | undefined;
+  scaled: Measurement[];
+  scaleNote: string | undefined;
   database: BenchDatabase;
   loadPinned: boolean;
   notes: string[];
-}): { markdown: string; table: string; aim: string } {
+}): { markdown: string; table: string; aim: string; searchAim: string } {
   const { bare, rows, database, loadPinned, notes } = input;
+  const searchAim = searchAimVerdict(input.scaled);
   const cpus = os.cpus();
   const table = renderTable(rows, bare);
   const aim = aimVerdict(input.postgresListing, bare);
@@ -398,7 +580,7 @@ function renderReport(input: {
   const postgresText =
     'skipped' in database
       ? `Postgres: not measured (${database.skipped}).`
-      : `Postgres ${database.version}, a fresh database \`${database.name}\` migrated and seeded by \`dist/src/cli/seed.js\`, dropped afterwards. Postgres's own processes are not pinned: they share the machine's cores with autocannon.`;
+      : `Postgres ${database.version}, a fresh database \`${database.name}\` migrated and seeded by \`dist/src/cli/seed.js\` (231 products) for the listing and product page rows, then grown to ${settings.scaledProducts.toLocaleString('en-US')} products by \`dist/src/cli/scale.js\` (the catalog generator, \`npm run db:scale\`) for the search rows, and dropped afterwards. Postgres's own processes are not pinned: they share the machine's cores with autocannon.`;
   const markdown = [
     '# Benchmarks',
     '',
@@ -415,9 +597,11 @@ function renderReport(input: {
     '',
     `- autocannon ${autocannonVersion()}, ${settings.connections} connections, no pipelining; per target a ${settings.warmupSeconds} s warm-up (discarded), then ${settings.durationSeconds} s measured. Targets run one after another, each server alone on its core. Override with BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_DURATION (seconds).`,
     `- ${pinningText}`,
-    `- Every request sends \`accept-encoding: br, gzip\`, as browsers do. No response cache: every request reads its products from the database and renders the page (the store's own in-process cache of catalog-wide data, such as the category tree, stays on, as in production).`,
-    '- The store runs as in production, with its default `LOG_LEVEL=info` (one JSON line per request); the child\'s stdout goes to /dev/null. No REDIS_URL (in-memory store); NODE_ENV unset.',
+    `- Every request sends \`accept-encoding: br, gzip\`, as browsers do. Every page is rendered per request; the catalog data behind it comes from the store's catalog cache (in-memory store: no REDIS_URL) when the cache holds it, as in production.`,
+    '- The store runs as in production, with its default `LOG_LEVEL=info` (one JSON line per request); the bench reads the child\'s stdout for the server times and keeps nothing else of it. No REDIS_URL (in-memory store); NODE_ENV unset.',
     '- requests/s is autocannon\'s mean of per-second counts; p50/p95/p99 are computed from the time of every response in the measured window. Errors (connection errors, timeouts) and non-2xx answers are counted and shown, never dropped.',
+    '- Server time is what the store itself logs for each request (`ms` in its request log: from its first middleware until the response is handed to Node, so it includes waiting for the database and for the event loop behind the other connections\' requests, not the socket queue before the request is read); its p50/p95/p99 are over every request logged in the measured window.',
+    `- Search, suggestion and filtered-listing rows (at ${settings.scaledProducts.toLocaleString('en-US')} products) miss the store's 5-minute list cache on purpose: each request's search text carries a different tail of punctuation that search ignores (\`laptop .,;\`), and each filtered listing's lowest price moves by a cent, so every request runs its queries (SKU check, ranked page with its count, match set for the facets, typo correction when nothing matched). The listing and product page rows repeat one URL, so after the first request they measure the cache.`,
     '- Server CPU per response is the server process\'s user + system time (from /proc) over the measured window divided by the responses in it; for Postgres rows it leaves out the database\'s own CPU, for PGlite rows it includes it.',
     '- Compare rows within one run (hence "% of bare"): on a shared virtual machine the same target can differ by a third from one run to the next.',
     settings.profileDir ? `- **CPU profiling was on** (BENCH_CPU_PROF_DIR=${settings.profileDir}): the store's numbers include the profiler's overhead.` : '',
@@ -428,6 +612,12 @@ function renderReport(input: {
     '',
     aim,
     '',
+    searchAim,
+    '',
+    ...aloneTable(input.scaled),
+    ...(input.scaleNote ? [`Catalog generator: ${input.scaleNote}.`, ''] : []),
+    'Query plans of the search, suggestion and filtered-listing queries at this size: docs/search-plans.md (`npm run bench:plans`).',
+    '',
     'Response on the wire for each target (first request):',
     '',
     ...rows.map((row) => `- ${row.target}: HTTP ${row.probe.status}, ${row.probe.encoding}, ${row.probe.bytes.toLocaleString('en-US')} bytes`),
@@ -436,7 +626,7 @@ function renderReport(input: {
   ]
     .filter((line, index, all) => line !== '' || all[index - 1] !== '')
     .join('\n');
-  return { markdown, table, aim };
+  return { markdown, table, aim, searchAim };
 }
 
 main()
