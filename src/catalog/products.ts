@@ -19,6 +19,8 @@ export interface ProductCard {
   stock_total: number;
   image_url: string | null;
   image_alt: string | null;
+  /** The product's one variant, when it has exactly one: the card can then add it to the cart. */
+  single_variant_id: number | null;
 }
 
 export interface ProductPageResult {
@@ -69,6 +71,10 @@ function cardsFor(db: DbOrTx, ids: SelectQueryBuilder<any, any, { id: number; to
       'products.stock_total',
       'picture.url as image_url',
       'picture.alt as image_alt',
+      // Looked up only for the page's cards, by the variants' product index.
+      sql<number | null>`(SELECT CASE WHEN count(*) = 1 THEN min(v.id) END FROM product_variants v WHERE v.product_id = products.id AND v.active)`.as(
+        'single_variant_id',
+      ),
       'chosen.total',
     ]);
 }

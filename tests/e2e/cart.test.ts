@@ -66,6 +66,21 @@ describe.each([
 
       await page.getByRole('button', { name: /^Remove\b/ }).first().click();
       await expect.poll(() => badge(page)).toBe('0');
+
+      // From a listing: a card of a one-variant product adds it straight away.
+      await page.goto(`${baseUrl}/categories/beauty`);
+      const card = page.locator('[data-product-card]').filter({ has: page.locator('[data-add-to-cart]') }).first();
+      const cardName = (await card.locator('h3').textContent())!.trim();
+      await card.getByRole('button', { name: /^Add to cart/ }).click();
+      if (javaScriptEnabled) {
+        await expect.poll(() => badge(page)).toBe('1');
+        expect(page.url()).toBe(`${baseUrl}/categories/beauty`);
+        await page.goto(`${baseUrl}/cart`);
+      }
+      await page.waitForURL(/\/cart/);
+      expect(await page.locator('[data-cart-line] a').first().textContent()).toBe(cardName);
+      await page.getByRole('button', { name: /^Remove\b/ }).first().click();
+      await expect.poll(() => badge(page)).toBe('0');
       expect(await page.locator('#cart').getByText('Your cart is empty.').count()).toBe(1);
       await checkA11y(page);
       expect(errors).toEqual([]);

@@ -318,8 +318,32 @@ export function MiniCartBody({ cart, totals, currency }: { cart: CartView | unde
   );
 }
 
-/** The add-to-cart form of a product page or card: a plain POST, sent in place by htmx. */
-export function AddToCartForm({ variantId, stock, compact = false, productName }: { variantId: number; stock: number; compact?: boolean; productName: string }): JSX.Element {
+export const CARD_ADD_FORM_ID = 'card-add-to-cart';
+
+/**
+ * The one form every product card's button submits (by its `form` attribute), naming its
+ * variant as the submitter's value. Cards sit inside the listing's filter form, and forms cannot
+ * nest, so this form lives once in the page frame instead.
+ */
+export function CardAddToCartForm(): JSX.Element {
+  return (
+    <form id={CARD_ADD_FORM_ID} method="post" action="/cart/items" hx-post="/cart/items" hx-swap="none" hidden>
+      <input type="hidden" name="quantity" value="1" />
+    </form>
+  );
+}
+
+/** A card's add button: a product with one variant goes straight into the cart. */
+export function CardAddButton({ variantId, productName }: { variantId: number; productName: string }): JSX.Element {
+  return (
+    <button type="submit" form={CARD_ADD_FORM_ID} name="variant_id" value={String(variantId)} class="btn-secondary w-full" data-add-to-cart>
+      Add to cart<span class="sr-only" safe>{`: ${productName}`}</span>
+    </button>
+  );
+}
+
+/** The add-to-cart form of a product page: a plain POST, sent in place by htmx. */
+export function AddToCartForm({ variantId, stock }: { variantId: number; stock: number }): JSX.Element {
   if (stock <= 0) {
     return (
       <button type="button" class="btn-secondary" disabled>
@@ -330,16 +354,12 @@ export function AddToCartForm({ variantId, stock, compact = false, productName }
   return (
     <form method="post" action="/cart/items" hx-post="/cart/items" hx-swap="none" class="flex flex-wrap items-end gap-2" data-add-to-cart>
       <input type="hidden" name="variant_id" value={String(variantId)} />
-      {compact ? (
-        <input type="hidden" name="quantity" value="1" />
-      ) : (
-        <label class="text-sm">
-          <span class="label">Quantity</span>
-          <input type="number" name="quantity" value="1" min="1" max={String(Math.min(stock, MAX_LINE_QUANTITY))} inputmode="numeric" class="input w-20" />
-        </label>
-      )}
-      <button type="submit" class={compact ? 'btn-secondary w-full' : 'btn-primary'}>
-        Add to cart{compact ? <span class="sr-only" safe>{`: ${productName}`}</span> : ''}
+      <label class="text-sm">
+        <span class="label">Quantity</span>
+        <input type="number" name="quantity" value="1" min="1" max={String(Math.min(stock, MAX_LINE_QUANTITY))} inputmode="numeric" class="input w-20" />
+      </label>
+      <button type="submit" class="btn-primary">
+        Add to cart
       </button>
     </form>
   );

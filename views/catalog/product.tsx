@@ -84,7 +84,7 @@ export function ProductDetailSection({ layout, product, variant, options }: Prod
           <OptionPicker group={group} slug={product.slug} />
         ))}
         <StockStatus stock={variant.stock} />
-        <AddToCartForm variantId={variant.id} stock={variant.stock} productName={product.name} />
+        <AddToCartForm variantId={variant.id} stock={variant.stock} />
         <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm text-slate-600">
           <dt>SKU</dt>
           <dd class="font-mono text-slate-800" data-variant-sku safe>

@@ -1,5 +1,6 @@
 import { percentOff } from '../../src/lib/money.js';
 import type { ProductCard as ProductCardData } from '../../src/catalog/products.js';
+import { CardAddButton } from '../cart/cart.js';
 import { Price } from './money.js';
 import { ProductImage } from './product-image.js';
 
@@ -34,6 +35,14 @@ export function ProductCard({ product, currency, eager = false }: { product: Pro
           </a>
         </h3>
         <Price cents={product.price_min_cents} maxCents={product.price_max_cents} compareAtCents={product.compare_at_cents} currency={currency} />
+        {product.single_variant_id !== null && !soldOut ? (
+          // Above the card's stretched link, which otherwise takes every click on the card.
+          <div class="relative z-10 pt-2">
+            <CardAddButton variantId={product.single_variant_id} productName={product.name} />
+          </div>
+        ) : (
+          ''
+        )}
       </div>
     </article>
   );

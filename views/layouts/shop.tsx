@@ -2,6 +2,7 @@ import type { Children } from '@kitajs/html';
 import type { CategoryNode } from '../../src/catalog/categories.js';
 import { SUGGESTIONS_ID } from '../catalog/suggestions.js';
 import { Notice } from '../components/field.js';
+import { CardAddToCartForm } from '../cart/cart.js';
 import { BagIcon, SearchIcon } from '../components/icons.js';
 import { Document, type DocumentAssets, type PageMeta } from './document.js';
 
@@ -46,6 +47,7 @@ export function ShopLayout({ layout, title, meta, children }: ShopPageProps): JS
         {children}
       </main>
       <Footer layout={layout} />
+      <CardAddToCartForm />
     </Document>
   );
 }
