@@ -7,6 +7,7 @@ import type { AppDeps, AppEnv } from './web/context.js';
 import { crossSiteRequestGuard } from './web/csrf.js';
 import { errorHandler, notFoundPage } from './web/errors.js';
 import { requestLog } from './web/request-log.js';
+import { serverTiming } from './web/server-timing.js';
 import { assetRoutes } from './web/routes/assets.js';
 import { catalogRoutes } from './web/routes/catalog.js';
 import { operationsRoutes } from './web/routes/operations.js';
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   // Order matters and is read top to bottom.
+  if (deps.config.SERVER_TIMING ?? !deps.config.isProduction) app.use(serverTiming());
   app.use(requestId({ limitLength: 64 }));
   app.use(requestLog(deps.log));
   app.use(

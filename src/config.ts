@@ -59,6 +59,8 @@ const environmentSchema = z
       .toUpperCase()
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US')
       .default('US'),
+    // A Server-Timing header (total and database time) on every response; on outside production.
+    SERVER_TIMING: z.stringbool({ error: 'must be true or false' }).optional(),
     ABANDONED_CART_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   })
   .superRefine((env, ctx) => {

@@ -5,6 +5,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'k
 import pg from 'pg';
 import { preparingPool } from './prepared-statements.js';
 import type { Database } from './schema.js';
+import { recordQueryTime } from './query-timing.js';
 
 export type Db = Kysely<Database>;
 /** What domain functions take first: the database, or a transaction they run inside. */
@@ -31,7 +32,7 @@ export function connectPostgres(connectionString: string, options: { max?: numbe
   });
   // An idle client losing its connection (Postgres restart) must not crash the process.
   pool.on('error', () => {});
-  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) }), 'postgres');
+  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: recordQueryTime }), 'postgres');
 }
 
 /** PGlite options that make it answer like the pg driver (int8 as a number) and carry the extensions migrations use. */
@@ -45,7 +46,7 @@ export async function openPglite(dataDir: string | undefined, options: { loadDat
 }
 
 export function fromPglite(pglite: PGlite): DatabaseHandle {
-  const handle = wrap(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) }), 'pglite');
+  const handle = wrap(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: recordQueryTime }), 'pglite');
   return {
     ...handle,
     close: async () => {

@@ -1,6 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MiddlewareHandler } from 'hono';
-import type { LogEvent } from 'kysely';
+import { measureQueries, type QueryTiming } from '../db/query-timing.js';
+
+export { recordQueryTime } from '../db/query-timing.js';
 
 /**
  * A `Server-Timing` header on every response: `total` (first middleware in to response out,
@@ -8,30 +9,14 @@ import type { LogEvent } from 'kysely';
  * request's query times as Kysely measures them, once a connection is in hand; queries run in
  * parallel add up). Browsers show it in their network panel; benchmarks can read it.
  *
- * Not wired yet (src/app.ts and src/db/database.ts belong to other work); to turn it on:
- *   - src/app.ts, first middleware:           app.use(serverTiming());
- *   - src/db/database.ts, both Kysely's:       new Kysely<Database>({ dialect: …, log: recordQueryTime })
+ * On outside production (SERVER_TIMING); in production it would tell anyone how long the
+ * database takes, so it is off unless asked for.
  */
-interface RequestTiming {
-  dbMs: number;
-  queries: number;
-}
-
-const current = new AsyncLocalStorage<RequestTiming>();
-
-/** Kysely's `log` option: adds each query's time to the request it runs for (none outside a request). */
-export function recordQueryTime(event: LogEvent): void {
-  const timing = current.getStore();
-  if (!timing) return;
-  timing.dbMs += event.queryDurationMillis;
-  timing.queries += 1;
-}
-
 export function serverTiming(): MiddlewareHandler {
   return async (c, next) => {
-    const timing: RequestTiming = { dbMs: 0, queries: 0 };
+    const timing: QueryTiming = { dbMs: 0, queries: 0 };
     const started = performance.now();
-    await current.run(timing, next);
+    await measureQueries(timing, next);
     const total = performance.now() - started;
     const value = `db;dur=${timing.dbMs.toFixed(1)};desc="${timing.queries} queries", total;dur=${total.toFixed(1)}`;
     try {

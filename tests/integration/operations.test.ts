@@ -125,3 +125,18 @@ describe('conditional requests', () => {
     expect(missing.headers.get('ETag')).toBeNull();
   });
 });
+
+describe('Server-Timing', () => {
+  it('reports total and database time outside production, and nothing in production', async () => {
+    await ctx.catalog.invalidate(); // so the listing is read from the database, not the cache
+    const response = await ctx.app.request('/products');
+    const timing = response.headers.get('Server-Timing') ?? '';
+    expect(timing).toMatch(/db;dur=\d+(\.\d)?;desc="[1-9]\d* queries", total;dur=\d+(\.\d)?/);
+    const production = await createTestApp({ env: { NODE_ENV: 'production', PAYMENTS: 'test' } });
+    try {
+      expect((await production.app.request('/products')).headers.get('Server-Timing')).toBeNull();
+    } finally {
+      await production.close();
+    }
+  });
+});
