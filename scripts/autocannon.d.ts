@@ -17,7 +17,11 @@ declare module 'autocannon' {
     interface RequestSpec {
       method?: string;
       path?: string;
-      setupRequest?: (request: RequestSpec & { headers?: Record<string, string> }) => RequestSpec;
+      body?: string;
+      headers?: Record<string, string>;
+      /** `context` is per connection: what one virtual user keeps between its requests (a cookie). */
+      setupRequest?: (request: RequestSpec & { headers?: Record<string, string> }, context: Record<string, string>) => RequestSpec;
+      onResponse?: (status: number, body: string, context: Record<string, string>, headers: Record<string, string | string[]>) => void;
     }
 
     /** Summary of an HDR histogram; percentiles are named p50, p97_5, p99 and so on. */

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -54,7 +54,7 @@ interface Measurement {
   /** The same target with one connection (no queueing): what one request costs the store. */
   alone?: { requestsPerSecond: number; server: { p50: number; p95: number; p99: number; count: number } | undefined; p95: number };
   /** Which kind of row: the aim each is judged by. */
-  kind: 'page' | 'search' | 'suggest' | 'filtered' | 'cached';
+  kind: 'page' | 'search' | 'suggest' | 'filtered' | 'cached' | 'cart';
   errors: number;
   timeouts: number;
   non2xx: number;
@@ -276,9 +276,16 @@ function probe(url: string): Promise<Probe> {
   });
 }
 
-function load(url: string, seconds: number, onLatency?: (ms: number) => void, nextPath?: () => string, connections = settings.connections): Promise<autocannon.Result> {
+function load(
+  url: string,
+  seconds: number,
+  onLatency?: (ms: number) => void,
+  nextPath?: () => string,
+  connections = settings.connections,
+  shopper?: autocannon.RequestSpec[],
+): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    const requests = nextPath ? [{ method: 'GET', setupRequest: (request: autocannon.RequestSpec) => ({ ...request, path: nextPath() }) }] : undefined;
+    const requests = shopper ?? (nextPath ? [{ method: 'GET', setupRequest: (request: autocannon.RequestSpec) => ({ ...request, path: nextPath() }) }] : undefined);
     const instance = autocannon({ url, connections, duration: seconds, headers: REQUEST_HEADERS, ...(requests ? { requests } : {}) }, (error, result) =>
       error ? reject(error) : resolve(result),
     );
@@ -300,17 +307,19 @@ interface Target {
   nextPath?: () => string;
   /** Also measure it with one connection. */
   alone?: boolean;
+  /** What each connection sends in turn, as one shopper with a cookie of its own (the cart rows). */
+  shopper?: autocannon.RequestSpec[];
 }
 
 async function measure(server: RunningServer, target: Target): Promise<Measurement> {
   console.log(`bench: ${target.label}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured…`);
   const url = server.baseUrl + target.path;
   const first = await probe(url);
-  await load(url, settings.warmupSeconds, undefined, target.nextPath);
+  await load(url, settings.warmupSeconds, undefined, target.nextPath, settings.connections, target.shopper);
   const latencies: number[] = [];
   const cpuBefore = server.cpuSeconds();
   if (server.serverTimes) Object.assign(server.serverTimes, { recording: true, values: [] });
-  const result = await load(url, settings.durationSeconds, (ms) => latencies.push(ms), target.nextPath);
+  const result = await load(url, settings.durationSeconds, (ms) => latencies.push(ms), target.nextPath, settings.connections, target.shopper);
   const cpuAfter = server.cpuSeconds();
   // The last log lines of the window arrive a moment after their responses.
   await sleep(200);
@@ -416,6 +425,52 @@ async function benchStore(label: string, env: NodeJS.ProcessEnv): Promise<Measur
   return rows;
 }
 
+/**
+ * A shopper as htmx drives the cart: each connection is one guest whose first add starts a
+ * session (its cookie is kept for the connection's later requests), then adds one more of the
+ * same variant, or views the cart, again and again.
+ */
+function cartShopper(variantId: number, view: boolean): autocannon.RequestSpec[] {
+  const withCookie = (request: autocannon.RequestSpec, context: Record<string, string>) =>
+    context.cookie ? { ...request, headers: { ...request.headers, cookie: context.cookie } } : request;
+  const keepCookie = (_status: number, _body: string, context: Record<string, string>, headers: Record<string, string | string[]>) => {
+    const set = [headers['set-cookie'] ?? []].flat().find((cookie) => /^(__Host-)?session=/.test(cookie));
+    if (set) context.cookie = set.split(';')[0]!;
+  };
+  const add: autocannon.RequestSpec = {
+    method: 'POST',
+    path: '/cart/items',
+    body: `variant_id=${variantId}&quantity=1`,
+    headers: { ...REQUEST_HEADERS, 'content-type': 'application/x-www-form-urlencoded', 'hx-request': 'true' },
+    setupRequest: withCookie,
+    onResponse: keepCookie,
+  };
+  if (!view) return [add];
+  // Viewing: the first request of each shopper fills its cart; the rest look at it.
+  return [
+    { ...add, setupRequest: (request, context) => (context.cookie ? { ...request, method: 'GET', path: '/cart', body: '', headers: { ...REQUEST_HEADERS, cookie: context.cookie } } : request) },
+  ];
+}
+
+async function benchCart(label: string, env: NodeJS.ProcessEnv, databaseUrl: string): Promise<Measurement[]> {
+  // The variant with the most stock, so adds are not refused as sold out during the run.
+  const variantId = await withClient(databaseUrl, async (client) => {
+    const { rows } = await client.query<{ id: number }>(
+      'SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.active AND p.active ORDER BY v.stock DESC, v.id LIMIT 1',
+    );
+    return rows[0]!.id;
+  });
+  await withClient(databaseUrl, (client) => client.query('UPDATE product_variants SET stock = 1000000 WHERE id = $1', [variantId]));
+  const server = await startServer(`${label.toLowerCase().replace(/\W+/g, '-')}-cart`, 'dist/src/server.js', env, '/readyz', { readLog: true });
+  const rows = [
+    // The probe before each row is a GET of the cart; the load is what `shopper` sends.
+    await measure(server, { label: `${label} add to cart (htmx) \`POST /cart/items\``, path: '/cart', kind: 'cart', shopper: cartShopper(variantId, false) }),
+    await measure(server, { label: `${label} view cart \`GET /cart\``, path: '/cart', kind: 'cart', shopper: cartShopper(variantId, true) }),
+  ];
+  await server.stop();
+  return rows;
+}
+
 /** What a shopper does at the scaled catalog: searches (one with a typo), suggestions as they type, a filtered listing. */
 const SEARCHES = ['laptop', 'red dress', 'iphnoe'];
 const SUGGESTIONS = ['lapt', 'mascara'];
@@ -441,7 +496,21 @@ async function benchSearch(label: string, env: NodeJS.ProcessEnv): Promise<Measu
   return rows;
 }
 
+/** BENCH_ONLY=cart: just the cart rows, printed, BENCHMARKS.md left alone (for working on the cart). */
+async function cartOnly(): Promise<void> {
+  const database = await createBenchDatabase();
+  const redisUrl = await reachableRedis();
+  if ('skipped' in database || !redisUrl) throw new Error('the cart rows need Postgres and Redis');
+  const tempRoot = mkdtempSync(join(os.tmpdir(), 'hs-bench-'));
+  onCleanup(() => rmSync(tempRoot, { recursive: true, force: true }));
+  const env = childEnv({ DATABASE_URL: database.url, DATA_DIR: tempRoot, REDIS_URL: redisUrl });
+  await runNode('dist/src/cli/seed.js', env);
+  const rows = await benchCart('Postgres + Redis', env, database.url);
+  console.log(`\n${renderTable(rows, rows[0]!)}\n\n${cartAimVerdict(rows)}`);
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'cart') return cartOnly();
   const tempRoot = mkdtempSync(join(os.tmpdir(), 'hs-bench-'));
   onCleanup(() => rmSync(tempRoot, { recursive: true, force: true }));
   const loadPinned = pinLoadGenerator();
@@ -452,6 +521,7 @@ async function main(): Promise<void> {
 
   let postgres: Measurement[] = [];
   let scaled: Measurement[] = [];
+  let cart: Measurement[] = [];
   let scaleNote: string | undefined;
   const database = await createBenchDatabase();
   if ('skipped' in database) {
@@ -462,6 +532,9 @@ async function main(): Promise<void> {
     console.log(`bench: seeding ${database.name}…`);
     await runNode('dist/src/cli/seed.js', env);
     postgres = await benchStore('Postgres', env);
+    const redisUrl = await reachableRedis();
+    if (redisUrl) cart = await benchCart('Postgres + Redis', { ...env, REDIS_URL: redisUrl }, database.url);
+    else notes.push('Cart rows skipped: no Redis at REDIS_URL or 127.0.0.1:6379.');
     console.log(`bench: scaling ${database.name} to ${settings.scaledProducts.toLocaleString('en-US')} products…`);
     const started = performance.now();
     const output = await runNode('dist/src/cli/scale.js', env, ['--products', String(settings.scaledProducts)]);
@@ -469,9 +542,9 @@ async function main(): Promise<void> {
     scaled = await benchSearch(`Postgres ${settings.scaledProducts / 1000}k`, env);
   }
 
-  const report = renderReport({ bare, rows: [bare, ...embedded, ...postgres, ...scaled], postgresListing: postgres[0], scaled, scaleNote, database, loadPinned, notes });
+  const report = renderReport({ bare, rows: [bare, ...embedded, ...postgres, ...cart, ...scaled], postgresListing: postgres[0], scaled, cart, scaleNote, database, loadPinned, notes });
   writeFileSync(join(projectRoot, 'BENCHMARKS.md'), report.markdown);
-  console.log(`\n${report.table}\n\n${report.aim}\n\n${report.searchAim}\n${notes.join('\n')}\nbench: wrote BENCHMARKS.md`);
+  console.log(`\n${report.table}\n\n${report.aim}\n\n${report.cartAim}\n\n${report.searchAim}\n${notes.join('\n')}\nbench: wrote BENCHMARKS.md`);
 }
 
 // ---- the report ----
@@ -533,6 +606,32 @@ function aloneTable(rows: Measurement[]): string[] {
   ];
 }
 
+const CART_AIM = { p95Ms: 25, connections: 50 };
+
+function cartAimVerdict(rows: Measurement[]): string {
+  const aim = `Aim (issue 5): adding to the cart and viewing it under ${CART_AIM.p95Ms} ms p95 with ${CART_AIM.connections} concurrent shoppers, on Postgres and Redis.`;
+  if (rows.length === 0) return `${aim} **Not checked**: the cart rows did not run.`;
+  const verdicts = rows.map((row) => {
+    const met = row.p95 < CART_AIM.p95Ms && row.errors === 0 && row.non2xx === 0;
+    return { met, text: `${row.target.replace(/^Postgres \+ Redis /, '')}: client p95 ${ms(row.p95)} ms, server p95 ${ms(row.server?.p95 ?? Number.NaN)} ms (${met ? 'met' : 'not met'})` };
+  });
+  return `${aim} **${verdicts.every((verdict) => verdict.met) ? 'Met' : 'Not met'}**: ${verdicts.map((verdict) => verdict.text).join('; ')}.`;
+}
+
+/** REDIS_URL, or a Redis on the default local port, if one answers. */
+async function reachableRedis(): Promise<string | undefined> {
+  const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const { hostname, port } = new URL(url);
+  const open = await new Promise<boolean>((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port || 6379) }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+  return open ? url : undefined;
+}
+
 function searchAimVerdict(rows: Measurement[]): string {
   const aim = `Aim (issue 3): search and suggestions under ${SEARCH_AIM.p95Ms} ms p95 server time on Postgres at ${SEARCH_AIM.products.toLocaleString('en-US')} products, ${SEARCH_AIM.connections} connections.`;
   const judged = rows.filter((row) => row.kind === 'search' || row.kind === 'suggest');
@@ -561,13 +660,15 @@ function renderReport(input: {
   rows: Measurement[];
   postgresListing: Measurement | undefined;
   scaled: Measurement[];
+  cart: Measurement[];
   scaleNote: string | undefined;
   database: BenchDatabase;
   loadPinned: boolean;
   notes: string[];
-}): { markdown: string; table: string; aim: string; searchAim: string } {
+}): { markdown: string; table: string; aim: string; searchAim: string; cartAim: string } {
   const { bare, rows, database, loadPinned, notes } = input;
   const searchAim = searchAimVerdict(input.scaled);
+  const cartAim = cartAimVerdict(input.cart);
   const cpus = os.cpus();
   const table = renderTable(rows, bare);
   const aim = aimVerdict(input.postgresListing, bare);
@@ -612,6 +713,8 @@ function renderReport(input: {
     '',
     aim,
     '',
+    cartAim,
+    '',
     searchAim,
     '',
     ...aloneTable(input.scaled),
@@ -626,7 +729,7 @@ function renderReport(input: {
   ]
     .filter((line, index, all) => line !== '' || all[index - 1] !== '')
     .join('\n');
-  return { markdown, table, aim, searchAim };
+  return { markdown, table, aim, searchAim, cartAim };
 }
 
 main()

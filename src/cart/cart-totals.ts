@@ -31,12 +31,36 @@ export interface CartTotals {
   pricesIncludeTax: boolean;
 }
 
+/** The lines the cart charges for: not withdrawn, not sold out, at most the stock. */
+function pricingLines(cart: CartView) {
+  return cart.lines
+    .filter((line) => !lineFlags(line).unavailable)
+    .map((line) => ({
+      id: line.id,
+      productId: line.productId,
+      categoryIds: line.categoryId === null ? [] : [line.categoryId],
+      unitPriceCents: line.unitPriceCents,
+      quantity: Math.min(line.quantity, line.stock),
+      weightGrams: line.weightGrams,
+    }));
+}
+
+/** The subtotal alone (the mini-cart's), by the same engine, without a query. */
+export function cartSubtotalCents(cart: CartView): number {
+  return priceCart({ lines: pricingLines(cart), tax: { rateBasisPoints: 0, pricesIncludeTax: false, taxShipping: false } }).subtotalCents;
+}
+
+/** Units in the cart (saved-for-later lines not counted): the header badge. */
+export function cartUnits(cart: CartView | undefined): number {
+  return cart ? cart.lines.reduce((sum, line) => sum + line.quantity, 0) : 0;
+}
+
 /**
  * A cart's totals at today's prices. Only lines that can be bought count (a sold-out or
  * withdrawn line is flagged, not charged); the price engine does all the arithmetic.
  */
 export async function calculateCartTotals(db: DbOrTx, cart: CartView, context: PricingContext): Promise<CartTotals> {
-  const purchasable = cart.lines.filter((line) => !lineFlags(line).unavailable);
+  const lines = pricingLines(cart);
   const [methods, tax, coupon] = await Promise.all([
     shippingMethodsFor(db, context.country),
     taxRuleFor(db, { country: context.country, ...(context.region ? { region: context.region } : {}) }, context.settings),
@@ -46,16 +70,9 @@ export async function calculateCartTotals(db: DbOrTx, cart: CartView, context: P
   const shipping = shippingOptions.find((option) => option.code === context.shippingCode) ?? shippingOptions[0] ?? null;
   const refused = coupon ? await couponProblem(db, coupon, { userId: context.userId, email: context.email ?? null }, context.now) : undefined;
   const pricing = priceCart({
-    lines: purchasable.map((line) => ({
-      id: line.id,
-      productId: line.productId,
-      categoryIds: line.categoryId === null ? [] : [line.categoryId],
-      unitPriceCents: line.unitPriceCents,
-      quantity: Math.min(line.quantity, line.stock),
-      weightGrams: line.weightGrams,
-    })),
+    lines,
     coupon: coupon && !refused ? couponRule(coupon, context.expandCategories) : null,
-    shipping: purchasable.length ? shipping : null,
+    shipping: lines.length ? shipping : null,
     tax,
   });
   const problem = !cart.couponCode ? undefined : !coupon ? 'That coupon no longer exists.' : (refused ?? engineProblem(pricing, context.currency));

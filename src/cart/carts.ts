@@ -40,12 +40,26 @@ async function touch(db: DbOrTx, cartId: number): Promise<void> {
   await db.updateTable('carts').set({ updated_at: new Date(), reminded_at: null }).where('id', '=', cartId).execute();
 }
 
-/** What a variant can be sold as right now, or why not. */
-async function purchasableVariant(db: DbOrTx, variantId: number) {
+/** What a variant can be sold as right now, or why not; with `cartId`, also how many the cart holds. */
+async function purchasableVariant(db: DbOrTx, variantId: number, cartId = 0) {
   const variant = await db
     .selectFrom('product_variants')
     .innerJoin('products', 'products.id', 'product_variants.product_id')
-    .select(['product_variants.id', 'product_variants.stock', 'product_variants.price_cents', 'product_variants.active', 'products.active as product_active', 'products.name'])
+    .select((eb) => [
+      'product_variants.id',
+      'product_variants.stock',
+      'product_variants.price_cents',
+      'product_variants.active',
+      'products.active as product_active',
+      'products.name',
+      eb
+        .selectFrom('cart_lines')
+        .select('cart_lines.quantity')
+        .where('cart_lines.cart_id', '=', cartId)
+        .whereRef('cart_lines.variant_id', '=', 'product_variants.id')
+        .where('cart_lines.saved_for_later', '=', false)
+        .as('in_cart'),
+    ])
     .where('product_variants.id', '=', variantId)
     .executeTakeFirst();
   if (!variant) throw new CartError('That product does not exist.', 404);
@@ -68,16 +82,11 @@ export interface AddResult {
  * adds at the same moment both count, and the line never exceeds the stock at that moment.
  */
 export async function addToCart(db: DbOrTx, cartId: number, variantId: number, quantity: number): Promise<AddResult> {
-  const variant = await purchasableVariant(db, variantId);
-  // Read only to word the notice; the statement below is what keeps the count right.
-  const before = await db
-    .selectFrom('cart_lines')
-    .select('quantity')
-    .where('cart_id', '=', cartId)
-    .where('variant_id', '=', variantId)
-    .where('saved_for_later', '=', false)
-    .executeTakeFirst();
+  // `in_cart` is read only to word the notice; the statement below is what keeps the count right.
+  const variant = await purchasableVariant(db, variantId, cartId);
   const row = await db
+    // The cart's last change, in the same statement (the abandoned-cart job reads it).
+    .with('touched', (cte) => cte.updateTable('carts').set({ updated_at: new Date(), reminded_at: null }).where('id', '=', cartId))
     .insertInto('cart_lines')
     .values({
       cart_id: cartId,
@@ -94,8 +103,7 @@ export async function addToCart(db: DbOrTx, cartId: number, variantId: number, q
     )
     .returning(['id', 'quantity'])
     .executeTakeFirstOrThrow();
-  await touch(db, cartId);
-  const limited = row.quantity < (before?.quantity ?? 0) + quantity;
+  const limited = row.quantity < (variant.in_cart ?? 0) + quantity;
   return { lineId: row.id, name: variant.name, quantity: row.quantity, ...(limited ? { limitedTo: row.quantity } : {}) };
 }
 

@@ -3,8 +3,34 @@ import type { DbOrTx } from '../db/database.js';
 import type { ShippingMethod } from '../db/schema-carts.js';
 import type { ShippingRule, TaxRule } from './pricing.js';
 
+/**
+ * Shipping and tax settings change only when staff edit them, and every cart view needs them,
+ * so each process keeps them a minute (per database handle). Staff edits call forgetPricingRules().
+ */
+const RULES_TTL_MS = 60_000;
+const remembered = new WeakMap<object, Map<string, { expiresAt: number; value: Promise<unknown> }>>();
+
+function rememberRule<T>(db: DbOrTx, key: string, load: () => Promise<T>): Promise<T> {
+  let entries = remembered.get(db);
+  if (!entries) remembered.set(db, (entries = new Map()));
+  const held = entries.get(key);
+  if (held && held.expiresAt > Date.now()) return held.value as Promise<T>;
+  const value = load();
+  entries.set(key, { expiresAt: Date.now() + RULES_TTL_MS, value });
+  value.catch(() => entries.delete(key));
+  return value;
+}
+
+export function forgetPricingRules(db: DbOrTx): void {
+  remembered.delete(db);
+}
+
 /** Shipping methods for a country: its own zone's, else the rest-of-the-world zone's ('*'). */
-export async function shippingMethodsFor(db: DbOrTx, country: string): Promise<ShippingMethod[]> {
+export function shippingMethodsFor(db: DbOrTx, country: string): Promise<ShippingMethod[]> {
+  return rememberRule(db, `shipping:${country}`, () => loadShippingMethods(db, country));
+}
+
+async function loadShippingMethods(db: DbOrTx, country: string): Promise<ShippingMethod[]> {
   const zone = await db
     .selectFrom('shipping_zones')
     .select('id')
@@ -31,13 +57,18 @@ export interface TaxSettings {
 
 /** The rate for a place: its region's when there is one, else its country's, else none. */
 export async function taxRuleFor(db: DbOrTx, place: { country: string; region?: string }, settings: TaxSettings): Promise<TaxRule & { name: string }> {
-  const rate = await db
+  const region = (place.region ?? '').trim().toUpperCase();
+  const rate = await rememberRule(db, `tax:${place.country}:${region}`, () => loadTaxRate(db, place.country, region));
+  return { name: rate?.name ?? 'Tax', rateBasisPoints: rate?.rate_basis_points ?? 0, ...settings };
+}
+
+function loadTaxRate(db: DbOrTx, country: string, region: string) {
+  return db
     .selectFrom('tax_rates')
     .select(['name', 'rate_basis_points'])
-    .where('country', '=', place.country)
-    .where('region', 'in', [...new Set(['', (place.region ?? '').trim().toUpperCase()])])
+    .where('country', '=', country)
+    .where('region', 'in', [...new Set(['', region])])
     .orderBy('region', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return { name: rate?.name ?? 'Tax', rateBasisPoints: rate?.rate_basis_points ?? 0, ...settings };
 }

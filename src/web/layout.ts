@@ -5,8 +5,10 @@ import { isFragmentRequest } from './htmx.js';
 import type { AppDeps, AppEnv } from './context.js';
 
 /** What every shop page's frame needs: assets, the category menu, the search text, the cart badge. */
-export async function layoutFor(deps: AppDeps, c: Context<AppEnv>, options: { withoutDatabase?: boolean } = {}): Promise<LayoutProps> {
-  const [tree, cartCount] = options.withoutDatabase ? [undefined, 0] : await Promise.all([deps.catalog.categoryTree(), cartCountFor(deps, c)]);
+export async function layoutFor(deps: AppDeps, c: Context<AppEnv>, options: { withoutDatabase?: boolean; cartCount?: number } = {}): Promise<LayoutProps> {
+  const [tree, cartCount] = options.withoutDatabase
+    ? [undefined, 0]
+    : await Promise.all([deps.catalog.categoryTree(), options.cartCount ?? cartCountFor(deps, c)]);
   const user = c.get('user');
   const notice = await takeSessionNotice(deps, c);
   return {

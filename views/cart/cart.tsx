@@ -11,26 +11,27 @@ export const CART_ID = 'cart';
 export const CART_STATUS_ID = 'cart-status';
 export const MINI_CART_BODY_ID = 'mini-cart-body';
 
-export interface CartProps {
-  layout: LayoutProps;
+export interface CartSectionProps {
+  currency: string;
   cart: CartView | undefined;
   totals: CartTotals | undefined;
   notice?: string;
   error?: string;
 }
 
-export function CartPage(props: CartProps): JSX.Element {
+export type CartProps = Omit<CartSectionProps, 'currency'> & { layout: LayoutProps };
+
+export function CartPage({ layout, ...section }: CartProps): JSX.Element {
   return (
-    <ShopLayout layout={props.layout} title="Your cart" meta={{ robots: 'noindex' }}>
+    <ShopLayout layout={layout} title="Your cart" meta={{ robots: 'noindex' }}>
       <h1 class="page-title mb-6">Your cart</h1>
-      <CartSection {...props} />
+      <CartSection currency={layout.currency} {...section} />
     </ShopLayout>
   );
 }
 
 /** Everything below the heading: what every cart action re-renders (htmx swaps it whole). */
-export function CartSection({ layout, cart, totals, notice, error }: CartProps): JSX.Element {
-  const currency = layout.currency;
+export function CartSection({ currency, cart, totals, notice, error }: CartSectionProps): JSX.Element {
   const lines = cart?.lines ?? [];
   const saved = cart?.saved ?? [];
   return (
@@ -282,11 +283,11 @@ export function CartStatusUpdate({ message }: { message: string }): JSX.Element 
   );
 }
 
-/** The mini-cart that opens from the header. */
-export function MiniCartBody({ cart, totals, currency }: { cart: CartView | undefined; totals: CartTotals | undefined; currency: string }): JSX.Element {
+/** The mini-cart that opens from the header; `subtotalCents` is the price engine's, as on the cart page. */
+export function MiniCartBody({ cart, subtotalCents, currency, oob = false }: { cart: CartView | undefined; subtotalCents: number; currency: string; oob?: boolean }): JSX.Element {
   const lines = cart?.lines ?? [];
   return (
-    <div id={MINI_CART_BODY_ID}>
+    <div id={MINI_CART_BODY_ID} hx-swap-oob={oob ? 'true' : undefined}>
       {lines.length === 0 ? (
         <p class="p-4 text-sm text-slate-700">Your cart is empty.</p>
       ) : (
@@ -305,7 +306,7 @@ export function MiniCartBody({ cart, totals, currency }: { cart: CartView | unde
           </ul>
           <p class="flex justify-between border-t border-slate-200 p-3 text-sm font-semibold">
             <span>Subtotal</span>
-            <span safe>{formatMoney(totals?.pricing.subtotalCents ?? 0, currency)}</span>
+            <span safe>{formatMoney(subtotalCents, currency)}</span>
           </p>
         </>
       )}

@@ -2,8 +2,8 @@ import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { descendantIds } from '../../catalog/categories.js';
 import { addToCartForm, couponForm, parseLineId, setQuantityForm } from '../../cart/cart-forms.js';
-import { calculateCartTotals } from '../../cart/cart-totals.js';
-import { loadCart } from '../../cart/cart-view.js';
+import { calculateCartTotals, cartSubtotalCents, cartUnits, type CartTotals } from '../../cart/cart-totals.js';
+import { loadCart, type CartView } from '../../cart/cart-view.js';
 import { addToCart, CartError, clearCart, moveLine, removeLine, setLineQuantity } from '../../cart/carts.js';
 import { couponProblem, findCoupon, normaliseCouponCode } from '../../cart/coupons.js';
 import { CART_ID, CartCountUpdate, CartPage, CartSection, CartStatusUpdate, MiniCartBody } from '../../../views/cart/cart.js';
@@ -33,12 +33,15 @@ export function cartRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const { db, config } = deps;
 
-  async function cartState(c: Context<AppEnv>) {
+  async function loadCurrentCart(c: Context<AppEnv>): Promise<CartView | undefined> {
     const cartId = await currentCartId(deps, c);
-    const cart = cartId === undefined ? undefined : await loadCart(db, cartId);
-    if (!cart) return { cart: undefined, totals: undefined };
+    return cartId === undefined ? undefined : loadCart(db, cartId);
+  }
+
+  async function totalsOf(c: Context<AppEnv>, cart: CartView | undefined): Promise<CartTotals | undefined> {
+    if (!cart) return undefined;
     const tree = await deps.catalog.categoryTree();
-    const totals = await calculateCartTotals(db, cart, {
+    return calculateCartTotals(db, cart, {
       userId: c.get('user')?.id ?? null,
       email: c.get('user')?.email ?? null,
       country: config.STORE_COUNTRY,
@@ -47,30 +50,36 @@ export function cartRoutes(deps: AppDeps) {
       expandCategories: (ids) => ids.flatMap((id) => (tree.byId.has(id) ? descendantIds(tree.byId.get(id)!) : [id])),
       now: new Date(),
     });
-    return { cart, totals };
+  }
+
+  /** The cart page, whole; the badge counts the cart just loaded instead of asking again. */
+  async function cartPage(c: Context<AppEnv>, extra: { notice?: string; error?: string }, status: ContentfulStatusCode = 200) {
+    const cart = await loadCurrentCart(c);
+    const [layout, totals] = await Promise.all([layoutFor(deps, c, { cartCount: cartUnits(cart) }), totalsOf(c, cart)]);
+    const props = { layout, cart, totals, ...extra };
+    return renderPage(c, { page: () => CartPage(props), fragment: () => CartSection({ currency: config.CURRENCY, cart, totals, ...extra }) }, status);
   }
 
   /**
-   * The answer to an action. htmx gets the cart section (when it came from the cart page), the
-   * header badge, the mini-cart and a spoken message in one response; a plain form gets a 303
-   * to the cart page, or the page itself with the error when something was refused.
+   * The answer to an action. htmx gets the cart section (only when it came from the cart page:
+   * elsewhere nothing needs the totals), the header badge, the mini-cart and a spoken message,
+   * in one response; a plain form gets a 303 to the cart page, or the page with the error.
    */
   async function answer(c: Context<AppEnv>, outcome: { done: Done; message?: string } | { error: string; status: ContentfulStatusCode }) {
     c.set('pageCaching', 'no-store');
     const error = 'error' in outcome ? outcome.error : undefined;
-    if (!isFragmentRequest(c) && !error) return c.redirect(`/cart?done=${'done' in outcome ? outcome.done : ''}`, 303);
-    const [layout, state] = await Promise.all([layoutFor(deps, c), cartState(c)]);
     const notice = 'done' in outcome ? (outcome.message ?? doneMessages[outcome.done]) : undefined;
     const status = 'status' in outcome ? outcome.status : 200;
-    const props = { layout, ...state, ...(notice ? { notice } : {}), ...(error ? { error } : {}) };
-    if (!isFragmentRequest(c)) return renderPage(c, { page: () => CartPage(props) }, status);
+    const extra = { ...(notice ? { notice } : {}), ...(error ? { error } : {}) };
+    if (!isFragmentRequest(c)) return error ? cartPage(c, extra, status) : c.redirect(`/cart?done=${'done' in outcome ? outcome.done : ''}`, 303);
+    const cart = await loadCurrentCart(c);
     const fromCartPage = c.req.header('HX-Target')?.endsWith(`#${CART_ID}`) ?? false;
+    const totals = fromCartPage ? await totalsOf(c, cart) : undefined;
     const html = [
-      fromCartPage ? CartSection(props) : '',
-      CartCountUpdate({ count: layout.cartCount }),
+      fromCartPage ? CartSection({ currency: config.CURRENCY, cart, totals, ...extra }) : '',
+      CartCountUpdate({ count: cartUnits(cart) }),
       CartStatusUpdate({ message: error ?? notice ?? '' }),
-      // The mini-cart body is replaced in place (outerHTML by id).
-      (MiniCartBody({ cart: state.cart, totals: state.totals, currency: config.CURRENCY }) as string).replace('<div id="mini-cart-body">', '<div id="mini-cart-body" hx-swap-oob="true">'),
+      MiniCartBody({ cart, subtotalCents: cart ? cartSubtotalCents(cart) : 0, currency: config.CURRENCY, oob: true }),
     ].join('');
     return htmlResponse(c, html, status);
   }
@@ -88,17 +97,14 @@ export function cartRoutes(deps: AppDeps) {
 
   app.get('/cart', async (c) => {
     c.set('pageCaching', 'no-store');
-    const [layout, state] = await Promise.all([layoutFor(deps, c), cartState(c)]);
     const done = c.req.query('done') as Done | undefined;
-    const notice = done && done in doneMessages ? doneMessages[done] : undefined;
-    const props = { layout, ...state, ...(notice ? { notice } : {}) };
-    return renderPage(c, { page: () => CartPage(props), fragment: () => CartSection(props) });
+    return cartPage(c, done && done in doneMessages ? { notice: doneMessages[done] } : {});
   });
 
   app.get('/cart/mini', async (c) => {
     c.set('pageCaching', 'no-store');
-    const state = await cartState(c);
-    return htmlResponse(c, MiniCartBody({ cart: state.cart, totals: state.totals, currency: config.CURRENCY }) as string, 200);
+    const cart = await loadCurrentCart(c);
+    return htmlResponse(c, MiniCartBody({ cart, subtotalCents: cart ? cartSubtotalCents(cart) : 0, currency: config.CURRENCY }) as string, 200);
   });
 
   app.post('/cart/items', async (c) => {
