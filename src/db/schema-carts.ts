@@ -44,6 +44,8 @@ export interface CouponsTable {
 export interface CouponRedemptionsTable {
   id: Generated<number>;
   coupon_id: number;
+  /** Added by migrations/20261124200000_create_orders.ts: the order that used it. */
+  order_id: number | null;
   user_id: number | null;
   email: string;
   redeemed_at: CreatedAt;

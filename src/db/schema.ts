@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountsTables } from './schema-accounts.js';
 import type { CartsTables } from './schema-carts.js';
+import type { OrdersTables } from './schema-orders.js';
 
 /**
  * Table types, written to match migrations/ column for column (snake_case, as psql shows
@@ -83,7 +84,7 @@ export interface SearchVocabularyTable {
   uses: number;
 }
 
-export interface Database extends AccountsTables, CartsTables {
+export interface Database extends AccountsTables, CartsTables, OrdersTables {
   app_settings: AppSettingsTable;
   categories: CategoriesTable;
   products: ProductsTable;

@@ -1,0 +1,158 @@
+import { randomInt } from 'node:crypto';
+import { sql } from 'kysely';
+import type { AddressInput } from '../accounts/account-forms.js';
+import { calculateCartTotals, type PricingContext } from '../cart/cart-totals.js';
+import { lineFlags, loadCart } from '../cart/cart-view.js';
+import { couponProblem } from '../cart/coupons.js';
+import type { DbOrTx } from '../db/database.js';
+import type { Order } from '../db/schema-orders.js';
+
+/** Checkout refused for a reason the shopper can act on; nothing was created or changed. */
+export class CheckoutError extends Error {
+  override name = 'CheckoutError';
+  constructor(
+    message: string,
+    readonly status: 409 | 422 = 409,
+  ) {
+    super(message);
+  }
+}
+
+export interface PlaceOrderInput {
+  cartId: number;
+  userId: number | null;
+  email: string;
+  address: Omit<AddressInput, 'is_default_shipping'>;
+  shippingMethodCode: string;
+  paymentProvider: string;
+  /** How long an unpaid order holds its stock. */
+  holdMinutes: number;
+  pricing: Omit<PricingContext, 'userId' | 'email' | 'country' | 'region' | 'shippingCode'>;
+}
+
+/** Human-friendly and unguessable: "HS-" and eight characters with no 0/O or 1/I/L to misread. */
+export function newOrderNumber(): string {
+  const alphabet = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+  return `HS-${Array.from({ length: 8 }, () => alphabet[randomInt(alphabet.length)]).join('')}`;
+}
+
+/**
+ * Turns the cart into an order awaiting payment, in one transaction that either does all of
+ * it or none:
+ * - the cart row is locked first, so submits of one cart queue up and the later ones get the
+ *   order the first one made (one order, one payment);
+ * - prices, stock, shipping and the coupon are checked again here, at today's values;
+ * - a usage-limited coupon's row is locked, so its last use goes to exactly one order;
+ * - variants are locked in id order (no deadlocks between carts) and each is decremented by a
+ *   conditional UPDATE (`stock >= n`): stock never goes below zero and is never oversold.
+ */
+export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ order: Order; reused: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const cartRow = await trx.selectFrom('carts').select(['id']).where('id', '=', input.cartId).forUpdate().executeTakeFirst();
+    if (!cartRow) throw new CheckoutError('Your cart is empty.', 422);
+    const pending = await trx.selectFrom('orders').selectAll().where('cart_id', '=', input.cartId).where('status', '=', 'pending').executeTakeFirst();
+    if (pending) return { order: pending, reused: true };
+
+    const cart = await loadCart(trx, input.cartId);
+    if (!cart || cart.lines.length === 0) throw new CheckoutError('Your cart is empty.', 422);
+    for (const line of cart.lines) {
+      const flags = lineFlags(line);
+      if (flags.unavailable) throw new CheckoutError(`${line.name} is no longer available. Remove it from your cart to go on.`);
+      if (flags.stockShort) throw new CheckoutError(`Only ${line.stock} of ${line.name} are left. Change the quantity in your cart to go on.`);
+    }
+
+    const totals = await calculateCartTotals(trx, cart, {
+      ...input.pricing,
+      userId: input.userId,
+      email: input.email,
+      country: input.address.country,
+      region: input.address.state,
+      shippingCode: input.shippingMethodCode,
+    });
+    if (!totals.shipping || totals.shipping.code !== input.shippingMethodCode) throw new CheckoutError('Choose one of the shipping methods offered for that country.', 422);
+    if (totals.coupon?.problem) throw new CheckoutError(`${totals.coupon.problem} Remove the coupon to go on.`);
+
+    const coupon = cart.couponCode ? await trx.selectFrom('coupons').selectAll().where('code', '=', cart.couponCode).forUpdate().executeTakeFirst() : undefined;
+    if (coupon) {
+      // Counted again under the coupon's lock: concurrent checkouts cannot all take its last use.
+      const problem = await couponProblem(trx, coupon, { userId: input.userId, email: input.email }, input.pricing.now);
+      if (problem) throw new CheckoutError(`${problem} Remove the coupon to go on.`);
+    }
+
+    const byVariant = [...cart.lines].sort((a, b) => a.variantId - b.variantId);
+    await trx
+      .selectFrom('product_variants')
+      .select('id')
+      .where('id', 'in', byVariant.map((line) => line.variantId))
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    for (const line of byVariant) {
+      const taken = await trx
+        .updateTable('product_variants')
+        .set({ stock: sql`stock - ${line.quantity}` })
+        .where('id', '=', line.variantId)
+        .where('stock', '>=', line.quantity)
+        .executeTakeFirst();
+      if (taken.numUpdatedRows === 0n) throw new CheckoutError(`${line.name} has just sold out, or fewer are left than you want. Your cart shows what is available.`);
+    }
+
+    const { pricing } = totals;
+    const order = await trx
+      .insertInto('orders')
+      .values({
+        number: newOrderNumber(),
+        user_id: input.userId,
+        cart_id: input.cartId,
+        email: input.email,
+        currency: input.pricing.currency,
+        subtotal_cents: pricing.subtotalCents,
+        discount_cents: pricing.discountCents,
+        shipping_cents: pricing.shippingCents,
+        tax_cents: pricing.taxCents,
+        total_cents: pricing.totalCents,
+        prices_include_tax: totals.pricesIncludeTax,
+        coupon_code: coupon?.code ?? null,
+        shipping_method_code: totals.shipping.code,
+        shipping_method_name: totals.shipping.name,
+        full_name: input.address.full_name,
+        address_line1: input.address.address_line1,
+        address_line2: input.address.address_line2,
+        city: input.address.city,
+        state: input.address.state,
+        postal_code: input.address.postal_code,
+        country: input.address.country,
+        phone: input.address.phone,
+        payment_provider: input.paymentProvider,
+        expires_at: new Date(input.pricing.now.getTime() + input.holdMinutes * 60_000),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+
+    const priced = new Map(pricing.lines.map((line) => [line.id, line]));
+    await trx
+      .insertInto('order_items')
+      .values(
+        cart.lines.map((line) => {
+          const price = priced.get(line.id);
+          return {
+            order_id: order.id,
+            variant_id: line.variantId,
+            product_slug: line.slug,
+            product_name: line.name,
+            sku: line.sku,
+            options: JSON.stringify(line.options),
+            unit_price_cents: line.unitPriceCents,
+            quantity: line.quantity,
+            discount_cents: price?.discountCents ?? 0,
+            tax_cents: price?.taxCents ?? 0,
+            total_cents: price?.totalCents ?? line.unitPriceCents * line.quantity,
+          };
+        }),
+      )
+      .execute();
+    if (coupon) await trx.insertInto('coupon_redemptions').values({ coupon_id: coupon.id, user_id: input.userId, email: input.email, order_id: order.id }).execute();
+    await trx.insertInto('order_events').values({ order_id: order.id, from_status: null, to_status: 'pending', actor: 'customer', actor_user_id: input.userId }).execute();
+    return { order, reused: false };
+  });
+}

@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/database.js';
+import type { OrderEventsTable } from '../db/schema-orders.js';
+import { checkTransition, type OrderStatus } from './status.js';
+
+type Actor = OrderEventsTable['actor'];
+
+/**
+ * Moves an order from `from` to `to` if it is still in `from` (a conditional UPDATE: of two
+ * racing callers, say the return URL and the webhook, exactly one moves it) and records the
+ * event. Returns false when the order had already moved on.
+ */
+async function move(db: DbOrTx, orderId: number, from: OrderStatus, to: OrderStatus, actor: Actor, note = '', extra: Record<string, unknown> = {}): Promise<boolean> {
+  const refused = checkTransition(from, to);
+  if (refused) throw new Error(refused);
+  const moved = await db
+    .updateTable('orders')
+    .set({ status: to, updated_at: new Date(), ...extra })
+    .where('id', '=', orderId)
+    .where('status', '=', from)
+    .executeTakeFirst();
+  if (moved.numUpdatedRows === 0n) return false;
+  await db.insertInto('order_events').values({ order_id: orderId, from_status: from, to_status: to, actor, note }).execute();
+  return true;
+}
+
+/** Payment went through: the order is paid and the cart it came from is emptied. Once only. */
+export async function markOrderPaid(db: DbOrTx, orderId: number, payment: { paymentId: string; actor: Actor }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const paid = await move(trx, orderId, 'pending', 'paid', payment.actor, '', { payment_id: payment.paymentId, paid_at: new Date(), expires_at: null });
+    if (!paid) return false;
+    const order = await trx.selectFrom('orders').select('cart_id').where('id', '=', orderId).executeTakeFirstOrThrow();
+    if (order.cart_id !== null) {
+      await trx.deleteFrom('cart_lines').where('cart_id', '=', order.cart_id).where('saved_for_later', '=', false).execute();
+      await trx.updateTable('carts').set({ coupon_code: null, updated_at: new Date() }).where('id', '=', order.cart_id).execute();
+    }
+    return true;
+  });
+}
+
+/**
+ * An unpaid order that will not be paid (declined, failed, expired, cancelled): it is
+ * cancelled, its stock goes back and its coupon use is released. The cart is left as it was,
+ * so the shopper can try again. Once only.
+ */
+export async function releaseUnpaidOrder(db: DbOrTx, orderId: number, actor: Actor, note: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const cancelled = await move(trx, orderId, 'pending', 'cancelled', actor, note, { expires_at: null });
+    if (!cancelled) return false;
+    await restock(trx, orderId);
+    await trx.deleteFrom('coupon_redemptions').where('order_id', '=', orderId).execute();
+    return true;
+  });
+}
+
+/** Puts an order's items back in stock (variants that still exist), in variant id order. */
+export async function restock(db: DbOrTx, orderId: number): Promise<void> {
+  const items = await db
+    .selectFrom('order_items')
+    .select(['variant_id', 'quantity'])
+    .where('order_id', '=', orderId)
+    .where('variant_id', 'is not', null)
+    .orderBy('variant_id')
+    .execute();
+  for (const item of items) {
+    await db
+      .updateTable('product_variants')
+      .set({ stock: sql`stock + ${item.quantity}` })
+      .where('id', '=', item.variant_id!)
+      .execute();
+  }
+}
