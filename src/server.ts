@@ -15,6 +15,7 @@ import { ensureAdmin, WeakPasswordError } from './accounts/users.js';
 import { createDevMailbox, createSmtpMailer } from './mail/mailer.js';
 import { remindIdleCarts } from './cart/abandoned-carts.js';
 import { startJobs } from './jobs/scheduler.js';
+import { createPaymentProvider } from './payments/index.js';
 import { cartReminderMessage } from '../views/emails/cart-emails.js';
 import { loadAssets } from './web/assets.js';
 import { projectRoot } from './lib/paths.js';
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
     });
     if (outcome === 'created') log.info('created the first admin from ADMIN_EMAIL; they set up two-step verification at first sign-in');
   }
-  const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, isAcceptingTraffic: () => accepting });
+  const payments = createPaymentProvider(config);
+  const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, isAcceptingTraffic: () => accepting });
   const jobs = startJobs(
     [
       {

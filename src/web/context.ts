@@ -6,6 +6,7 @@ import type { KeyValueStore } from '../store/index.js';
 import type { Session, Sessions } from '../accounts/sessions.js';
 import type { User } from '../db/schema-accounts.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { PaymentProvider } from '../payments/index.js';
 import type { AssetRegistry } from './assets.js';
 
 /** Everything the HTTP layer needs, made once at boot and handed to createApp. */
@@ -19,6 +20,7 @@ export interface AppDeps {
   catalog: CatalogCache;
   sessions: Sessions;
   mailer: Mailer;
+  payments: PaymentProvider;
   /** False once shutdown has begun, so load balancers stop sending traffic first. */
   isAcceptingTraffic: () => boolean;
 }

@@ -10,6 +10,7 @@ import { projectRoot } from '../../src/lib/paths.js';
 import { cacheFor } from '../../src/store/json-cache.js';
 import { createSessions } from '../../src/accounts/sessions.js';
 import { createDevMailbox } from '../../src/mail/mailer.js';
+import { TestPaymentProvider } from '../../src/payments/index.js';
 import type { KeyValueStore } from '../../src/store/store.js';
 import { loadAssets } from '../../src/web/assets.js';
 import { createTestDatabase } from './db.js';
@@ -44,6 +45,7 @@ export async function createTestApp(
     catalog,
     sessions: createSessions(store),
     mailer: createDevMailbox(database.db),
+    payments: new TestPaymentProvider(),
     isAcceptingTraffic: options.accepting ?? (() => true),
   });
   return {

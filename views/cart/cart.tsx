@@ -186,6 +186,9 @@ function CartSummary({ totals, currency }: { totals: CartTotals; currency: strin
         </dd>
       </dl>
       <p class="mt-2 text-xs text-slate-600">Shipping and tax are estimated for the store's country until you give an address at checkout.</p>
+      <a href="/checkout" class="btn-primary mt-4 w-full">
+        Checkout
+      </a>
       <CouponForm totals={totals} />
     </aside>
   );

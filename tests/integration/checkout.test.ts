@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestContext } from '../support/app.js';
+import { form, insertUser, latestMailTo, logIn, sessionCookieFrom } from '../support/accounts.js';
+import { insertProduct } from '../support/factories.js';
+import { htmlOf, textOf } from '../support/html.js';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestApp();
+});
+afterAll(() => ctx.close());
+
+const address = { full_name: 'Grace Hopper', address_line1: '1 Compiler Road', address_line2: '', city: 'Arlington', state: 'VA', postal_code: '22201', country: 'US', phone: '' };
+const db = () => ctx.database.db;
+const stockOf = async (variantId: number) => (await db().selectFrom('product_variants').select('stock').where('id', '=', variantId).executeTakeFirstOrThrow()).stock;
+
+async function guestCart(priceCents = 2500, quantity = 2, stock = 5) {
+  const { variants } = await insertProduct(db(), { name: 'Slide Rule' }, [{ price_cents: priceCents, stock }]);
+  const response = await ctx.app.request('/cart/items', form({ variant_id: String(variants[0]!.id), quantity: String(quantity) }));
+  return { cookie: sessionCookieFrom(response)!, variantId: variants[0]!.id };
+}
+
+const checkout = (cookie: string, fields: Record<string, string>) =>
+  ctx.app.request('/checkout', form({ email: 'grace@example.test', ...address, shipping_method: 'standard', card_number: '4242 4242 4242 4242', ...fields }, cookie));
+
+describe('checkout with the test provider', () => {
+  it('pays, shows the thank-you page by a signed link, e-mails a confirmation once, empties the cart', async () => {
+    const { cookie, variantId } = await guestCart();
+    const page = await htmlOf(await ctx.app.request('/checkout', { headers: { Cookie: cookie } }));
+    expect(textOf(page, '[data-cart-total]')).toBe('$55.99'); // 2 × 25.00 + 5.99 standard shipping (under 75)
+    const placed = await checkout(cookie, {});
+    expect(placed.status).toBe(303);
+    const location = placed.headers.get('Location')!;
+    expect(location).toMatch(/^\/orders\/HS-[0-9A-Z]{8}\?token=[\w-]+&thanks=1$/);
+    const thanks = await htmlOf(await ctx.app.request(location));
+    const number = textOf(thanks, '[data-order-number]');
+    expect(thanks.querySelector('[data-order-status]')?.getAttribute('data-order-status')).toBe('paid');
+    expect(textOf(thanks, '[data-order-total]')).toBe('$55.99');
+    expect(await stockOf(variantId)).toBe(3);
+    const mail = await latestMailTo(db(), 'grace@example.test');
+    expect(mail?.subject).toContain(number);
+    expect(mail?.text_body).toContain('Total: $55.99');
+    expect(textOf(await htmlOf(await ctx.app.request('/cart', { headers: { Cookie: cookie } })), '#cart-count')).toBe('0');
+    // Without the token, a guest's order is nobody's business.
+    expect((await ctx.app.request(`/orders/${number}`)).status).toBe(404);
+    expect((await ctx.app.request(location.replace(/token=[^&]+/, 'token=forged'))).status).toBe(404);
+  });
+
+  it('a declined card leaves no order paid, the stock unsold and the cart intact; the next card succeeds', async () => {
+    const { cookie, variantId } = await guestCart();
+    const declined = await checkout(cookie, { card_number: '4000 0000 0000 0002' });
+    expect(declined.status).toBe(422);
+    expect(textOf(await htmlOf(declined), '[role=alert]')).toMatch(/declined/i);
+    expect(await stockOf(variantId)).toBe(5);
+    const orders = await db().selectFrom('orders').select(['status']).where('email', '=', 'grace@example.test').where('status', '=', 'cancelled').execute();
+    expect(orders.length).toBeGreaterThanOrEqual(1);
+    const page = await htmlOf(await ctx.app.request('/cart', { headers: { Cookie: cookie } }));
+    expect(textOf(page, '#cart-count')).toBe('2');
+    expect((await checkout(cookie, {})).status).toBe(303);
+    expect(await stockOf(variantId)).toBe(3);
+  });
+
+  it('refuses bad input with a message per field and creates nothing: card numbers elsewhere, bad country, unknown method, no card', async () => {
+    const { cookie, variantId } = await guestCart();
+    const before = (await db().selectFrom('orders').select('id').execute()).length;
+    const cases: [Record<string, string>, string][] = [
+      [{ address_line2: '4242 4242 4242 4242' }, '#field-address_line2-error'],
+      [{ country: 'XX' }, '#field-country-error'],
+      [{ email: 'not-an-email' }, '#field-email-error'],
+      [{ card_number: '1234' }, '#field-card_number-error'],
+      [{ full_name: 'x'.repeat(100_000) }, '#field-full_name-error'],
+    ];
+    for (const [fields, errorSelector] of cases) {
+      const response = await checkout(cookie, fields);
+      expect(response.status, JSON.stringify(fields).slice(0, 60)).toBe(422);
+      expect((await htmlOf(response)).querySelector(errorSelector), errorSelector).not.toBeNull();
+    }
+    const unknownMethod = await checkout(cookie, { shipping_method: 'teleport' });
+    expect(unknownMethod.status).toBe(422);
+    // A total or price sent by the browser is not read.
+    expect((await checkout(cookie, { total: '1', price: '0', currency: 'XXX', card_number: '4000 0000 0000 0002' })).status).toBe(422);
+    expect((await db().selectFrom('orders').select('id').where('status', '=', 'paid').execute()).length).toBeLessThanOrEqual(before);
+    expect(await stockOf(variantId)).toBe(5);
+  });
+
+  it('a member sees their orders; another member gets 404 for it', async () => {
+    const buyer = await insertUser(db());
+    const other = await insertUser(db());
+    const cookie = await logIn(ctx, buyer.email);
+    const { variants } = await insertProduct(db(), {}, [{ price_cents: 9000, stock: 5 }]);
+    await ctx.app.request('/cart/items', form({ variant_id: String(variants[0]!.id), quantity: '1' }, cookie));
+    const placed = await checkout(cookie, { email: buyer.email });
+    expect(placed.status).toBe(303);
+    const number = placed.headers.get('Location')!.match(/HS-[0-9A-Z]{8}/)![0];
+    const list = await htmlOf(await ctx.app.request('/orders', { headers: { Cookie: cookie } }));
+    expect(list.querySelector(`a[href="/orders/${number}"]`)).not.toBeNull();
+    expect((await ctx.app.request(`/orders/${number}`, { headers: { Cookie: cookie } })).status).toBe(200);
+    expect((await ctx.app.request(`/orders/${number}`, { headers: { Cookie: await logIn(ctx, other.email) } })).status).toBe(404);
+    expect((await ctx.app.request('/orders/HS-NOTREAL1', { headers: { Cookie: cookie } })).status).toBe(404);
+    expect((await ctx.app.request('/orders/<script>', { headers: { Cookie: cookie } })).status).toBe(404);
+  });
+
+  it('with an empty cart, checkout sends the shopper back to the cart', async () => {
+    expect((await ctx.app.request('/checkout')).headers.get('Location')).toBe('/cart');
+    expect((await ctx.app.request('/checkout', form({ email: 'x@example.test' }))).status).toBe(303);
+  });
+});

@@ -1,0 +1,183 @@
+import type { CartTotals } from '../../src/cart/cart-totals.js';
+import type { CartView } from '../../src/cart/cart-view.js';
+import { countryOptions } from '../../src/lib/countries.js';
+import { formatMoney } from '../../src/lib/money.js';
+import { Field, Notice, type FieldErrors } from '../components/field.js';
+import { ShopLayout, type LayoutProps } from '../layouts/shop.js';
+
+export const CHECKOUT_SUMMARY_ID = 'checkout-summary';
+
+export interface CheckoutValues {
+  email?: string;
+  full_name?: string;
+  address_line1?: string;
+  address_line2?: string;
+  city?: string;
+  state?: string;
+  postal_code?: string;
+  country?: string;
+  phone?: string;
+  shipping_method?: string;
+}
+
+export interface CheckoutProps {
+  layout: LayoutProps;
+  cart: CartView;
+  totals: CartTotals;
+  values: CheckoutValues;
+  errors?: FieldErrors;
+  formError?: string;
+  /** True with the built-in test provider: the page asks for a card number and says no money moves. */
+  testPayments: boolean;
+}
+
+export function CheckoutPage(props: CheckoutProps): JSX.Element {
+  const { values, errors } = props;
+  return (
+    <ShopLayout layout={props.layout} title="Checkout" meta={{ robots: 'noindex' }}>
+      <h1 class="page-title mb-6">Checkout</h1>
+      {props.formError ? <Notice tone="error" message={props.formError} /> : ''}
+      <form method="post" action="/checkout" class="grid gap-8 lg:grid-cols-[1fr_22rem]" novalidate>
+        <div>
+          <section class="panel" aria-labelledby="contact-heading">
+            <h2 id="contact-heading" class="section-title mb-4">
+              Contact
+            </h2>
+            <Field name="email" label="E-mail" type="email" value={values.email} errors={errors} autocomplete="email" maxlength={254} hint="For the order confirmation." />
+          </section>
+          <section class="panel" aria-labelledby="address-heading">
+            <h2 id="address-heading" class="section-title mb-4">
+              Shipping address
+            </h2>
+            <Field name="full_name" label="Full name" value={values.full_name} errors={errors} autocomplete="name" maxlength={200} />
+            <Field name="address_line1" label="Address" value={values.address_line1} errors={errors} autocomplete="address-line1" maxlength={200} />
+            <Field name="address_line2" label="Apartment, suite (optional)" value={values.address_line2} errors={errors} autocomplete="address-line2" required={false} maxlength={200} />
+            <Field name="city" label="City" value={values.city} errors={errors} autocomplete="address-level2" maxlength={100} />
+            <Field name="postal_code" label="Postal code" value={values.postal_code} errors={errors} autocomplete="postal-code" maxlength={20} />
+            <Field name="phone" label="Phone (optional)" type="tel" value={values.phone} errors={errors} autocomplete="tel" required={false} maxlength={40} />
+            {/* htmx re-prices the summary when the place or the method changes; only these fields are sent. */}
+            <div
+              hx-get="/checkout/summary"
+              hx-trigger="change"
+              hx-include="#field-country, #field-state, [name=shipping_method]:checked"
+              hx-target={`#${CHECKOUT_SUMMARY_ID}`}
+              hx-swap="outerHTML"
+            >
+              <Field name="state" label="State or region (optional)" value={values.state} errors={errors} autocomplete="address-level1" required={false} maxlength={100} />
+              <div class="field">
+                <label for="field-country" class="label">
+                  Country
+                </label>
+                <select
+                  id="field-country"
+                  name="country"
+                  class="input"
+                  autocomplete="country"
+                  aria-invalid={errors?.country ? 'true' : undefined}
+                  aria-describedby={errors?.country ? 'field-country-error' : undefined}
+                >
+                  {countryOptions().map((choice) => (
+                    <option value={choice.code} selected={choice.code === values.country} safe>
+                      {choice.name}
+                    </option>
+                  ))}
+                </select>
+                {errors?.country ? (
+                  <p id="field-country-error" class="field-error" safe>
+                    {errors.country}
+                  </p>
+                ) : (
+                  ''
+                )}
+              </div>
+              <fieldset class="field">
+                <legend class="label">Shipping method</legend>
+                {props.totals.shippingOptions.map((option) => (
+                  <label class="flex items-center gap-2 py-1 text-sm">
+                    <input type="radio" name="shipping_method" value={option.code} checked={option.code === (values.shipping_method ?? props.totals.shipping?.code)} class="checkbox" />
+                    <span safe>{option.name}</span>
+                  </label>
+                ))}
+                {errors?.shipping_method ? (
+                  <p id="field-shipping_method-error" class="field-error" safe>
+                    {errors.shipping_method}
+                  </p>
+                ) : (
+                  ''
+                )}
+              </fieldset>
+            </div>
+          </section>
+          <section class="panel" aria-labelledby="payment-heading">
+            <h2 id="payment-heading" class="section-title mb-4">
+              Payment
+            </h2>
+            {props.testPayments ? (
+              <>
+                <Notice tone="info" message="Test payments: no real payment is taken. 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined." />
+                <Field name="card_number" label="Card number" value="" errors={errors} autocomplete="off" inputmode="numeric" maxlength={30} />
+              </>
+            ) : (
+              <p class="text-sm text-slate-700">You will enter your card on the next step, on a form served by our payment provider.</p>
+            )}
+          </section>
+        </div>
+        <div>
+          <CheckoutSummary cart={props.cart} totals={props.totals} currency={props.layout.currency} />
+          <button type="submit" class="btn-primary mt-4 w-full">
+            Place order and pay
+          </button>
+        </div>
+      </form>
+    </ShopLayout>
+  );
+}
+
+/** What the order will cost, at today's prices for this place and method; re-rendered as they change. */
+export function CheckoutSummary({ cart, totals, currency }: { cart: CartView; totals: CartTotals; currency: string }): JSX.Element {
+  const { pricing } = totals;
+  const money = (cents: number) => formatMoney(cents, currency);
+  return (
+    <aside id={CHECKOUT_SUMMARY_ID} class="panel" aria-label="Order summary" aria-live="polite">
+      <h2 class="section-title mb-4">Your order</h2>
+      <ul class="mb-4 space-y-1 text-sm">
+        {cart.lines.map((line) => (
+          <li class="flex justify-between gap-3">
+            <span class="min-w-0">
+              <span safe>{String(line.quantity)}</span> × <span safe>{line.name}</span>
+            </span>
+            <span safe>{money(line.unitPriceCents * line.quantity)}</span>
+          </li>
+        ))}
+      </ul>
+      <dl class="grid grid-cols-[1fr_auto] gap-y-2 border-t border-slate-200 pt-3 text-sm">
+        <dt>Subtotal</dt>
+        <dd data-cart-subtotal safe>
+          {money(pricing.subtotalCents)}
+        </dd>
+        {pricing.discountCents > 0 ? (
+          <>
+            <dt>Discount</dt>
+            <dd data-cart-discount safe>
+              {`−${money(pricing.discountCents)}`}
+            </dd>
+          </>
+        ) : (
+          ''
+        )}
+        <dt safe>{`Shipping${totals.shipping ? ` (${totals.shipping.name})` : ''}`}</dt>
+        <dd data-cart-shipping safe>
+          {pricing.shippingCents === 0 ? 'Free' : money(pricing.shippingCents)}
+        </dd>
+        <dt safe>{totals.pricesIncludeTax ? `Includes ${totals.taxName}` : totals.taxName}</dt>
+        <dd data-cart-tax safe>
+          {money(pricing.taxCents)}
+        </dd>
+        <dt class="border-t border-slate-200 pt-2 text-base font-bold">Total</dt>
+        <dd class="border-t border-slate-200 pt-2 text-base font-bold" data-cart-total safe>
+          {money(pricing.totalCents)}
+        </dd>
+      </dl>
+    </aside>
+  );
+}

@@ -1,0 +1,116 @@
+import type { Order } from '../../src/db/schema-orders.js';
+import type { OrderDetail } from '../../src/orders/orders.js';
+import { statusLabels } from '../../src/orders/status.js';
+import { formatMoney } from '../../src/lib/money.js';
+import { Notice } from '../components/field.js';
+import { ShopLayout, type LayoutProps } from '../layouts/shop.js';
+
+const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+/** An order for its owner (or a guest with the signed link): also the thank-you page after paying. */
+export function OrderPage({ layout, detail, thankYou }: { layout: LayoutProps; detail: OrderDetail; thankYou: boolean }): JSX.Element {
+  const { order, items, events } = detail;
+  const money = (cents: number) => formatMoney(cents, order.currency);
+  const shippingText = order.shipping_cents ? money(order.shipping_cents) : 'Free';
+  return (
+    <ShopLayout layout={layout} title={thankYou ? 'Thank you for your order' : `Order ${order.number}`} meta={{ robots: 'noindex' }}>
+      <h1 class="page-title mb-2">{thankYou ? 'Thank you for your order' : 'Your order'}</h1>
+      <p class="mb-6 text-slate-700">
+        Order <strong data-order-number safe>{order.number}</strong> ·{' '}
+        <span data-order-status={order.status} safe>
+          {statusLabels[order.status]}
+        </span>
+      </p>
+      {thankYou ? <Notice tone="success" message={`We have e-mailed a confirmation to ${order.email}.`} /> : ''}
+      <div class="grid gap-8 lg:grid-cols-[1fr_22rem]">
+        <section class="panel" aria-labelledby="items-heading">
+          <h2 id="items-heading" class="section-title mb-4">
+            Items
+          </h2>
+          <ul class="divide-y divide-slate-200">
+            {items.map((item) => (
+              <li class="flex justify-between gap-3 py-2 text-sm">
+                <span>
+                  <span safe>{String(item.quantity)}</span> × <span safe>{item.product_name}</span>
+                  <span class="block text-slate-500" safe>
+                    {[item.sku, ...Object.entries(item.options).map(([name, value]) => `${name}: ${value}`)].join(' · ')}
+                  </span>
+                </span>
+                <span safe>{money(item.unit_price_cents * item.quantity)}</span>
+              </li>
+            ))}
+          </ul>
+          <h2 class="section-title mt-6 mb-2">History</h2>
+          <ol class="space-y-1 text-sm text-slate-700" data-order-timeline>
+            {events.map((event) => (
+              <li>
+                <time datetime={new Date(event.occurred_at).toISOString()} safe>
+                  {dateTime.format(new Date(event.occurred_at))}
+                </time>
+                {' · '}
+                <span safe>{statusLabels[event.to_status]}</span>
+                {event.note ? <span class="text-slate-500" safe>{` (${event.note})`}</span> : ''}
+              </li>
+            ))}
+          </ol>
+        </section>
+        <aside class="panel h-fit" aria-label="Order total">
+          <dl class="grid grid-cols-[1fr_auto] gap-y-2 text-sm">
+            <dt>Subtotal</dt>
+            <dd safe>{money(order.subtotal_cents)}</dd>
+            {order.discount_cents ? (
+              <>
+                <dt safe>{`Discount${order.coupon_code ? ` (${order.coupon_code})` : ''}`}</dt>
+                <dd safe>{`−${money(order.discount_cents)}`}</dd>
+              </>
+            ) : (
+              ''
+            )}
+            <dt safe>{`Shipping (${order.shipping_method_name})`}</dt>
+            <dd safe>{shippingText}</dd>
+            <dt>{order.prices_include_tax ? 'Tax included' : 'Tax'}</dt>
+            <dd safe>{money(order.tax_cents)}</dd>
+            <dt class="border-t border-slate-200 pt-2 font-bold">Total</dt>
+            <dd class="border-t border-slate-200 pt-2 font-bold" data-order-total safe>
+              {money(order.total_cents)}
+            </dd>
+          </dl>
+          <h2 class="section-title mt-6 mb-2">Ships to</h2>
+          <p class="text-sm whitespace-pre-line text-slate-700" safe>
+            {[order.full_name, order.address_line1, order.address_line2, `${order.postal_code} ${order.city}`, order.state, order.country].filter(Boolean).join('\n')}
+          </p>
+        </aside>
+      </div>
+    </ShopLayout>
+  );
+}
+
+export function OrdersListPage({ layout, orders }: { layout: LayoutProps; orders: Order[] }): JSX.Element {
+  return (
+    <ShopLayout layout={layout} title="Your orders" meta={{ robots: 'noindex' }}>
+      <h1 class="page-title mb-6">Your orders</h1>
+      {orders.length === 0 ? (
+        <p class="text-slate-700">No orders yet.</p>
+      ) : (
+        <ul class="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white">
+          {orders.map((order) => (
+            <li class="flex flex-wrap items-center justify-between gap-3 p-4">
+              <a href={`/orders/${order.number}`} class="text-link" safe>
+                {order.number}
+              </a>
+              <span class="text-sm text-slate-600" safe>
+                {dateTime.format(new Date(order.placed_at))}
+              </span>
+              <span class="text-sm" safe>
+                {statusLabels[order.status]}
+              </span>
+              <span class="text-sm font-semibold" safe>
+                {formatMoney(order.total_cents, order.currency)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </ShopLayout>
+  );
+}
