@@ -53,7 +53,7 @@ export async function loadCart(db: DbOrTx, cartId: number): Promise<CartView | u
           .selectFrom('product_images')
           .select(['product_images.url', 'product_images.alt'])
           .whereRef('product_images.product_id', '=', 'products.id')
-          .orderBy(sql`product_images.variant_id = cart_lines.variant_id`, sql`desc nulls last`)
+          .orderBy(sql`product_images.variant_id = cart_lines.variant_id`, (order) => order.desc().nullsLast())
           .orderBy('product_images.position')
           .limit(1)
           .as('picture'),

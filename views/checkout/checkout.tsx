@@ -55,13 +55,15 @@ export function CheckoutPage(props: CheckoutProps): JSX.Element {
             <Field name="city" label="City" value={values.city} errors={errors} autocomplete="address-level2" maxlength={100} />
             <Field name="postal_code" label="Postal code" value={values.postal_code} errors={errors} autocomplete="postal-code" maxlength={20} />
             <Field name="phone" label="Phone (optional)" type="tel" value={values.phone} errors={errors} autocomplete="tel" required={false} maxlength={40} />
-            {/* htmx re-prices the summary when the place or the method changes; only these fields are sent. */}
+            {/* htmx re-prices the summary when the place or the method changes; only these fields are sent,
+                and a newer change cancels the answer to an older one. */}
             <div
               hx-get="/checkout/summary"
               hx-trigger="change"
               hx-include="#field-country, #field-state, [name=shipping_method]:checked"
               hx-target={`#${CHECKOUT_SUMMARY_ID}`}
               hx-swap="outerHTML"
+              hx-sync="this:replace"
             >
               <Field name="state" label="State or region (optional)" value={values.state} errors={errors} autocomplete="address-level1" required={false} maxlength={100} />
               <div class="field">
