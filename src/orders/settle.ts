@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbOrTx } from '../db/database.js';
+import type { Db, DbOrTx } from '../db/database.js';
 import type { OrderEventsTable } from '../db/schema-orders.js';
 import { checkTransition, type OrderStatus } from './status.js';
 
@@ -25,17 +25,20 @@ async function move(db: DbOrTx, orderId: number, from: OrderStatus, to: OrderSta
 }
 
 /** Payment went through: the order is paid and the cart it came from is emptied. Once only. */
-export async function markOrderPaid(db: DbOrTx, orderId: number, payment: { paymentId: string; actor: Actor }): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const paid = await move(trx, orderId, 'pending', 'paid', payment.actor, '', { payment_id: payment.paymentId, paid_at: new Date(), expires_at: null });
-    if (!paid) return false;
-    const order = await trx.selectFrom('orders').select('cart_id').where('id', '=', orderId).executeTakeFirstOrThrow();
-    if (order.cart_id !== null) {
-      await trx.deleteFrom('cart_lines').where('cart_id', '=', order.cart_id).where('saved_for_later', '=', false).execute();
-      await trx.updateTable('carts').set({ coupon_code: null, updated_at: new Date() }).where('id', '=', order.cart_id).execute();
-    }
-    return true;
-  });
+export async function markOrderPaid(db: Db, orderId: number, payment: { paymentId: string; actor: Actor }): Promise<boolean> {
+  return db.transaction().execute((trx) => markOrderPaidIn(trx, orderId, payment));
+}
+
+/** markOrderPaid inside a transaction the caller holds (a webhook records its event id in the same one). */
+export async function markOrderPaidIn(trx: DbOrTx, orderId: number, payment: { paymentId: string; actor: Actor }): Promise<boolean> {
+  const paid = await move(trx, orderId, 'pending', 'paid', payment.actor, '', { payment_id: payment.paymentId, paid_at: new Date(), expires_at: null });
+  if (!paid) return false;
+  const order = await trx.selectFrom('orders').select('cart_id').where('id', '=', orderId).executeTakeFirstOrThrow();
+  if (order.cart_id !== null) {
+    await trx.deleteFrom('cart_lines').where('cart_id', '=', order.cart_id).where('saved_for_later', '=', false).execute();
+    await trx.updateTable('carts').set({ coupon_code: null, updated_at: new Date() }).where('id', '=', order.cart_id).execute();
+  }
+  return true;
 }
 
 /**
@@ -43,15 +46,20 @@ export async function markOrderPaid(db: DbOrTx, orderId: number, payment: { paym
  * cancelled, its stock goes back and its coupon use is released. The cart is left as it was,
  * so the shopper can try again. Once only.
  */
-export async function releaseUnpaidOrder(db: DbOrTx, orderId: number, actor: Actor, note: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const cancelled = await move(trx, orderId, 'pending', 'cancelled', actor, note, { expires_at: null });
-    if (!cancelled) return false;
-    await restock(trx, orderId);
-    await trx.deleteFrom('coupon_redemptions').where('order_id', '=', orderId).execute();
-    return true;
-  });
+export async function releaseUnpaidOrder(db: Db, orderId: number, actor: Actor, note: string): Promise<boolean> {
+  return db.transaction().execute((trx) => releaseUnpaidOrderIn(trx, orderId, actor, note));
 }
+
+export async function releaseUnpaidOrderIn(trx: DbOrTx, orderId: number, actor: Actor, note: string): Promise<boolean> {
+  const cancelled = await move(trx, orderId, 'pending', 'cancelled', actor, note, { expires_at: null });
+  if (!cancelled) return false;
+  await restock(trx, orderId);
+  await trx.deleteFrom('coupon_redemptions').where('order_id', '=', orderId).execute();
+  return true;
+}
+
+/** A status move inside the caller's transaction, for other settlements (refunds). */
+export { move as moveOrderIn };
 
 /** Puts an order's items back in stock (variants that still exist), in variant id order. */
 export async function restock(db: DbOrTx, orderId: number): Promise<void> {

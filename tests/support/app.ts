@@ -10,7 +10,7 @@ import { projectRoot } from '../../src/lib/paths.js';
 import { cacheFor } from '../../src/store/json-cache.js';
 import { createSessions } from '../../src/accounts/sessions.js';
 import { createDevMailbox } from '../../src/mail/mailer.js';
-import { TestPaymentProvider } from '../../src/payments/index.js';
+import { TestPaymentProvider, type PaymentProvider } from '../../src/payments/index.js';
 import type { KeyValueStore } from '../../src/store/store.js';
 import { loadAssets } from '../../src/web/assets.js';
 import { createTestDatabase } from './db.js';
@@ -31,7 +31,7 @@ export const testConfig = (env: NodeJS.ProcessEnv = {}) =>
 
 /** The real application on a fresh database and store, for app.request() tests. */
 export async function createTestApp(
-  options: { accepting?: () => boolean; database?: DatabaseHandle; store?: KeyValueStore; env?: NodeJS.ProcessEnv } = {},
+  options: { accepting?: () => boolean; database?: DatabaseHandle; store?: KeyValueStore; env?: NodeJS.ProcessEnv; payments?: PaymentProvider } = {},
 ): Promise<TestContext> {
   const [database, store] = [options.database ?? (await createTestDatabase()), options.store ?? createTestStore()];
   const catalog = createCatalogCache(database.db, cacheFor(store));
@@ -45,7 +45,7 @@ export async function createTestApp(
     catalog,
     sessions: createSessions(store),
     mailer: createDevMailbox(database.db),
-    payments: new TestPaymentProvider(),
+    payments: options.payments ?? new TestPaymentProvider(),
     isAcceptingTraffic: options.accepting ?? (() => true),
   });
   return {

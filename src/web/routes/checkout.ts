@@ -5,17 +5,17 @@ import { descendantIds } from '../../catalog/categories.js';
 import { calculateCartTotals } from '../../cart/cart-totals.js';
 import { loadCart, type CartView } from '../../cart/cart-view.js';
 import { isCountryCode } from '../../lib/countries.js';
-import { findOrderForViewer, listOrdersForUser, orderLinkToken } from '../../orders/orders.js';
+import { findOrderForViewer, listOrdersForUser } from '../../orders/orders.js';
 import { CheckoutError, placeOrder } from '../../orders/place-order.js';
 import { markOrderPaid, releaseUnpaidOrder } from '../../orders/settle.js';
 import { CardNumberError, cardDigits, containsCardNumber, luhnValid } from '../../payments/index.js';
 import type { Order } from '../../db/schema-orders.js';
-import { orderConfirmationMessage } from '../../../views/emails/order-emails.js';
 import { CheckoutPage, CheckoutSummary, type CheckoutValues } from '../../../views/checkout/checkout.js';
 import { OrderPage, OrdersListPage } from '../../../views/orders/order.js';
 import type { FieldErrors } from '../../../views/components/field.js';
 import type { AppDeps, AppEnv } from '../context.js';
 import { currentCartId } from '../cart-session.js';
+import { orderPath, sendOrderConfirmation } from '../order-mail.js';
 import { NotFoundError } from '../errors.js';
 import { fieldErrors, readForm } from '../forms.js';
 import { htmlResponse } from '../compression.js';
@@ -153,19 +153,8 @@ export function checkoutRoutes(deps: AppDeps) {
       await releaseUnpaidOrder(db, order.id, 'provider', result.failureMessage ?? 'payment failed');
       return page(c, cart, values, { formError: `${result.failureMessage ?? 'The payment did not go through.'} Nothing was charged; try another card.` }, 422);
     }
-    if (await markOrderPaid(db, order.id, { paymentId: result.paymentId, actor: 'provider' })) await sendConfirmation(c, order);
-    return redirectTo(c, `${orderPath(order)}&thanks=1`);
-  }
-
-  const orderPath = (order: Order) => `/orders/${order.number}?token=${orderLinkToken(order.number, config.APP_SECRET)}`;
-
-  async function sendConfirmation(c: Context<AppEnv>, order: Order) {
-    const [paid, items] = await Promise.all([
-      db.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow(),
-      db.selectFrom('order_items').select(['product_name', 'quantity', 'unit_price_cents']).where('order_id', '=', order.id).orderBy('id').execute(),
-    ]);
-    const message = orderConfirmationMessage({ storeName: config.STORE_NAME, order: paid, items, orderUrl: `${config.APP_URL}${orderPath(order)}` });
-    await deps.mailer.send(message).catch((error: unknown) => c.get('log').error({ err: error }, 'sending the order confirmation failed'));
+    if (await markOrderPaid(db, order.id, { paymentId: result.paymentId, actor: 'provider' })) await sendOrderConfirmation(deps, c.get('log'), order.id);
+    return redirectTo(c, `${orderPath(order.number, config.APP_SECRET)}&thanks=1`);
   }
 
   app.get('/orders', requireUser(), async (c) => {
