@@ -16,6 +16,7 @@ import { createDevMailbox, createSmtpMailer } from './mail/mailer.js';
 import { remindIdleCarts } from './cart/abandoned-carts.js';
 import { startJobs } from './jobs/scheduler.js';
 import { createPaymentProvider } from './payments/index.js';
+import { expireUnpaidOrders } from './orders/expire.js';
 import { cartReminderMessage } from '../views/emails/cart-emails.js';
 import { loadAssets } from './web/assets.js';
 import { projectRoot } from './lib/paths.js';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, isAcceptingTraffic: () => accepting });
   const jobs = startJobs(
     [
+      { name: 'expire-unpaid-orders', everyMs: 60_000, run: () => expireUnpaidOrders(database.db, payments) },
       {
         name: 'abandoned-cart-reminders',
         everyMs: 5 * 60_000,

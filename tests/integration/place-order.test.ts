@@ -138,3 +138,21 @@ describe('settling an order', () => {
     expect(again.order.discount_cents).toBe(100);
   });
 });
+
+describe('the expiry job', () => {
+  it('gives back the stock of orders not paid in time, once, and leaves the others', async () => {
+    const { TestPaymentProvider } = await import('../../src/payments/index.js');
+    const { expireUnpaidOrders } = await import('../../src/orders/expire.js');
+    const { variants } = await insertProduct(db(), {}, [{ stock: 4 }]);
+    const late = await placeOrder(db(), input(await cartWith(variants[0]!.id, 1)));
+    const fresh = await placeOrder(db(), input(await cartWith(variants[0]!.id, 1)));
+    await db().updateTable('orders').set({ expires_at: new Date(Date.now() - 60_000) }).where('id', '=', late.order.id).execute();
+    expect(await stockOf(variants[0]!.id)).toBe(2);
+    const payments = new TestPaymentProvider();
+    const runs = await Promise.all([expireUnpaidOrders(db(), payments), expireUnpaidOrders(db(), payments)]);
+    expect(runs.reduce((sum, run) => sum + run.expired, 0)).toBe(1);
+    expect(await stockOf(variants[0]!.id)).toBe(3);
+    const statuses = await db().selectFrom('orders').select(['id', 'status']).where('id', 'in', [late.order.id, fresh.order.id]).orderBy('id').execute();
+    expect(statuses.map((row) => row.status)).toEqual(['cancelled', 'pending']);
+  });
+});
