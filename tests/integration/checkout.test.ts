@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestContext } from '../support/app.js';
+import { orderLinkToken } from '../../src/orders/orders.js';
+import { createTestApp, testConfig, type TestContext } from '../support/app.js';
 import { form, insertUser, latestMailTo, logIn, sessionCookieFrom } from '../support/accounts.js';
 import { insertProduct } from '../support/factories.js';
 import { htmlOf, textOf } from '../support/html.js';
@@ -12,6 +13,7 @@ afterAll(() => ctx.close());
 
 const address = { full_name: 'Grace Hopper', address_line1: '1 Compiler Road', address_line2: '', city: 'Arlington', state: 'VA', postal_code: '22201', country: 'US', phone: '' };
 const db = () => ctx.database.db;
+const testSecret = testConfig().APP_SECRET;
 const stockOf = async (variantId: number) => (await db().selectFrom('product_variants').select('stock').where('id', '=', variantId).executeTakeFirstOrThrow()).stock;
 
 async function guestCart(priceCents = 2500, quantity = 2, stock = 5) {
@@ -103,5 +105,36 @@ describe('checkout with the test provider', () => {
   it('with an empty cart, checkout sends the shopper back to the cart', async () => {
     expect((await ctx.app.request('/checkout')).headers.get('Location')).toBe('/cart');
     expect((await ctx.app.request('/checkout', form({ email: 'x@example.test' }))).status).toBe(303);
+  });
+});
+
+describe('cancelling an order', () => {
+  it('a paid, unshipped order is refunded, cancelled and restocked; only its owner can do it; a shipped one cannot be', async () => {
+    const { cookie, variantId } = await guestCart(2500, 1);
+    const location = (await checkout(cookie, { email: 'cancel@example.test' })).headers.get('Location')!;
+    const [, number, token] = location.match(/\/orders\/(HS-[0-9A-Z]{8})\?token=([\w-]+)/)!;
+    expect(await stockOf(variantId)).toBe(4);
+
+    // Someone without the link cannot even see it.
+    expect((await ctx.app.request(`/orders/${number}/cancel`, form({}))).status).toBe(404);
+    expect((await ctx.app.request(`/orders/${number}/cancel`, form({ token: 'forged' }))).status).toBe(404);
+
+    const cancelled = await ctx.app.request(`/orders/${number}/cancel`, form({ token: token! }));
+    expect(cancelled.status).toBe(303);
+    const page = await htmlOf(await ctx.app.request(cancelled.headers.get('Location')!));
+    expect(page.querySelector('[data-order-status]')?.getAttribute('data-order-status')).toBe('cancelled');
+    expect(await stockOf(variantId)).toBe(5);
+    const order = await db().selectFrom('orders').select(['refunded_cents', 'total_cents']).where('number', '=', number!).executeTakeFirstOrThrow();
+    expect(order.refunded_cents).toBe(order.total_cents);
+    // Twice is refused with a reason, not a 500.
+    expect((await ctx.app.request(`/orders/${number}/cancel`, form({ token: token! }))).status).toBe(409);
+
+    const second = await guestCart(2500, 1);
+    const shippedNumber = (await checkout(second.cookie, { email: 'shipped@example.test' })).headers.get('Location')!.match(/HS-[0-9A-Z]{8}/)![0];
+    await db().updateTable('orders').set({ status: 'shipped' }).where('number', '=', shippedNumber).execute();
+    const refused = await ctx.app.request(`/orders/${shippedNumber}/cancel`, form({ token: orderLinkToken(shippedNumber, testSecret) }));
+    expect(refused.status).toBe(409);
+    expect(textOf(await htmlOf(refused), '[role=alert]')).toMatch(/can no longer be cancelled/);
+    expect(await stockOf(second.variantId)).toBe(4);
   });
 });

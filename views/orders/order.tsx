@@ -1,14 +1,26 @@
 import type { Order } from '../../src/db/schema-orders.js';
 import type { OrderDetail } from '../../src/orders/orders.js';
-import { statusLabels } from '../../src/orders/status.js';
+import { canTransition, statusLabels, type OrderStatus } from '../../src/orders/status.js';
 import { formatMoney } from '../../src/lib/money.js';
 import { Notice } from '../components/field.js';
 import { ShopLayout, type LayoutProps } from '../layouts/shop.js';
 
 const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
+const canCancel = (status: OrderStatus) => canTransition(status, 'cancelled');
+
 /** An order for its owner (or a guest with the signed link): also the thank-you page after paying. */
-export function OrderPage({ layout, detail, thankYou }: { layout: LayoutProps; detail: OrderDetail; thankYou: boolean }): JSX.Element {
+export interface OrderPageProps {
+  layout: LayoutProps;
+  detail: OrderDetail;
+  thankYou: boolean;
+  /** A guest's signed-link token, carried by the cancel form. */
+  token?: string;
+  notice?: string;
+  error?: string;
+}
+
+export function OrderPage({ layout, detail, thankYou, token, notice, error }: OrderPageProps): JSX.Element {
   const { order, items, events } = detail;
   const money = (cents: number) => formatMoney(cents, order.currency);
   const shippingText = order.shipping_cents ? money(order.shipping_cents) : 'Free';
@@ -22,6 +34,8 @@ export function OrderPage({ layout, detail, thankYou }: { layout: LayoutProps; d
         </span>
       </p>
       {thankYou ? <Notice tone="success" message={`We have e-mailed a confirmation to ${order.email}.`} /> : ''}
+      {notice ? <Notice tone="success" message={notice} /> : ''}
+      {error ? <Notice tone="error" message={error} /> : ''}
       <div class="grid gap-8 lg:grid-cols-[1fr_22rem]">
         <section class="panel" aria-labelledby="items-heading">
           <h2 id="items-heading" class="section-title mb-4">
@@ -75,6 +89,16 @@ export function OrderPage({ layout, detail, thankYou }: { layout: LayoutProps; d
               {money(order.total_cents)}
             </dd>
           </dl>
+          {canCancel(order.status) ? (
+            <form method="post" action={`/orders/${order.number}/cancel`} class="mt-4">
+              {token ? <input type="hidden" name="token" value={token} /> : ''}
+              <button type="submit" class="btn-secondary w-full">
+                {order.status === 'pending' ? 'Cancel order' : 'Cancel and refund'}
+              </button>
+            </form>
+          ) : (
+            ''
+          )}
           <h2 class="section-title mt-6 mb-2">Ships to</h2>
           <p class="text-sm whitespace-pre-line text-slate-700" safe>
             {[order.full_name, order.address_line1, order.address_line2, `${order.postal_code} ${order.city}`, order.state, order.country].filter(Boolean).join('\n')}

@@ -7,6 +7,7 @@ import { loadCart, type CartView } from '../../cart/cart-view.js';
 import { isCountryCode } from '../../lib/countries.js';
 import { findOrderForViewer, listOrdersForUser } from '../../orders/orders.js';
 import { CheckoutError, placeOrder } from '../../orders/place-order.js';
+import { CancelError, cancelOrder } from '../../orders/cancel.js';
 import { markOrderPaid, releaseUnpaidOrder } from '../../orders/settle.js';
 import { CardNumberError, cardDigits, containsCardNumber, luhnValid } from '../../payments/index.js';
 import type { Order } from '../../db/schema-orders.js';
@@ -162,19 +163,40 @@ export function checkoutRoutes(deps: AppDeps) {
     return renderPage(c, { page: () => OrdersListPage({ layout, orders }) });
   });
 
-  app.get('/orders/:number', async (c) => {
-    c.set('pageCaching', 'no-store');
+  /** The order the request may see: its owner's, staff's, or by the signed link's token. */
+  async function viewableOrder(c: Context<AppEnv>, token: string | undefined) {
     const user = c.get('user');
-    const token = c.req.query('token');
-    const detail = await findOrderForViewer(db, c.req.param('number'), {
+    const detail = await findOrderForViewer(db, c.req.param('number') ?? '', {
       userId: user?.id ?? null,
       isAdmin: user?.role === 'admin',
       secret: config.APP_SECRET,
       ...(token ? { token } : {}),
     });
     if (!detail) throw new NotFoundError();
+    return detail;
+  }
+
+  app.get('/orders/:number', async (c) => {
+    c.set('pageCaching', 'no-store');
+    const token = c.req.query('token');
+    const detail = await viewableOrder(c, token);
     const layout = await layoutFor(deps, c);
-    return renderPage(c, { page: () => OrderPage({ layout, detail, thankYou: c.req.query('thanks') === '1' }) });
+    const notice = c.req.query('cancelled') === '1' ? 'Your order is cancelled.' : undefined;
+    return renderPage(c, { page: () => OrderPage({ layout, detail, thankYou: c.req.query('thanks') === '1', ...(token ? { token } : {}), ...(notice ? { notice } : {}) }) });
+  });
+
+  app.post('/orders/:number/cancel', async (c) => {
+    const token = (await readForm(c)).token;
+    const detail = await viewableOrder(c, token);
+    try {
+      await cancelOrder(db, payments, detail.order, 'customer');
+    } catch (error) {
+      if (!(error instanceof CancelError)) throw error;
+      const layout = await layoutFor(deps, c);
+      return renderPage(c, { page: () => OrderPage({ layout, detail, thankYou: false, error: error.message, ...(token ? { token } : {}) }) }, 409);
+    }
+    const number = detail.order.number;
+    return redirectTo(c, token ? `${orderPath(number, config.APP_SECRET)}&cancelled=1` : `/orders/${number}?cancelled=1`);
   });
 
   return app;

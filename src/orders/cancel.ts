@@ -1,0 +1,33 @@
+import type { Db } from '../db/database.js';
+import type { Order } from '../db/schema-orders.js';
+import type { PaymentProvider } from '../payments/index.js';
+import { moveOrderIn, releaseUnpaidOrder, restock } from './settle.js';
+import { checkTransition } from './status.js';
+
+export class CancelError extends Error {
+  override name = 'CancelError';
+}
+
+/**
+ * Cancels an order before it ships. Unpaid: its payment is cancelled and its stock released.
+ * Paid: the whole payment is refunded through the provider first (a refund that fails leaves
+ * the order as it was), then the order is cancelled and its goods go back into stock.
+ */
+export async function cancelOrder(db: Db, payments: PaymentProvider, order: Order, actor: 'customer' | 'staff'): Promise<void> {
+  const refused = checkTransition(order.status, 'cancelled');
+  if (refused) throw new CancelError(refused);
+  if (order.status === 'pending') {
+    if (order.payment_id) await payments.cancelPayment(order.payment_id).catch(() => undefined);
+    if (!(await releaseUnpaidOrder(db, order.id, actor, 'cancelled before payment'))) throw new CancelError('The order changed meanwhile; look at it again.');
+    return;
+  }
+  if (!order.payment_id) throw new CancelError('This order has no payment to refund; staff will look at it.');
+  const refund = await payments.refund({ paymentId: order.payment_id, amountCents: order.total_cents - order.refunded_cents, idempotencyKey: `order-${order.number}-refund-cancel` });
+  if (refund.status === 'failed') throw new CancelError('The refund did not go through, so the order was not cancelled. Please contact us.');
+  await db.transaction().execute(async (trx) => {
+    const moved = await moveOrderIn(trx, order.id, order.status, 'cancelled', actor, 'cancelled and refunded', { refunded_cents: order.total_cents });
+    if (!moved) throw new CancelError('The order changed meanwhile; look at it again.');
+    await restock(trx, order.id);
+    await trx.deleteFrom('coupon_redemptions').where('order_id', '=', order.id).execute();
+  });
+}
