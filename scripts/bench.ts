@@ -471,6 +471,78 @@ async function benchCart(label: string, env: NodeJS.ProcessEnv, databaseUrl: str
   return rows;
 }
 
+const CHECKOUT_AIM = { p95Ms: 150, shoppers: 20 };
+
+interface CheckoutMeasurement {
+  orders: number;
+  ordersPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  failures: number;
+}
+
+/**
+ * CHECKOUT_AIM.shoppers guests at once, each in a loop for the measured time: add to cart, then
+ * place and pay the order with the test provider (POST /checkout, answered by a 303 to the
+ * thank-you page). Only the final POST is timed.
+ */
+async function benchCheckout(label: string, env: NodeJS.ProcessEnv, databaseUrl: string): Promise<CheckoutMeasurement> {
+  const variantId = await withClient(databaseUrl, async (client) => {
+    const { rows } = await client.query<{ id: number }>('SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.active AND p.active ORDER BY v.id LIMIT 1');
+    await client.query('UPDATE product_variants SET stock = 1000000 WHERE id = $1', [rows[0]!.id]);
+    return rows[0]!.id;
+  });
+  const server = await startServer(`${label.toLowerCase().replace(/\W+/g, '-')}-checkout`, 'dist/src/server.js', env, '/readyz');
+  console.log(`bench: ${label} checkout: ${CHECKOUT_AIM.shoppers} shoppers, ${settings.durationSeconds} s…`);
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const order = form({
+    email: 'bench@example.test',
+    full_name: 'Bench Shopper',
+    address_line1: '1 Load Street',
+    city: 'Testville',
+    postal_code: '12345',
+    country: 'US',
+    shipping_method: 'standard',
+    card_number: '4242 4242 4242 4242',
+  });
+  const latencies: number[] = [];
+  let failures = 0;
+  const deadline = performance.now() + settings.durationSeconds * 1000;
+  const shopper = async () => {
+    let cookie = '';
+    while (performance.now() < deadline) {
+      const headers = { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) };
+      const added = await fetch(`${server.baseUrl}/cart/items`, { method: 'POST', headers, body: form({ variant_id: String(variantId), quantity: '1' }), redirect: 'manual' });
+      cookie ||= added.headers.getSetCookie().find((value) => /^(__Host-)?session=/.test(value))?.split(';')[0] ?? '';
+      await added.arrayBuffer();
+      const started = performance.now();
+      const placed = await fetch(`${server.baseUrl}/checkout`, { method: 'POST', headers: { ...headers, cookie }, body: order, redirect: 'manual' });
+      await placed.arrayBuffer();
+      if (placed.status === 303 && placed.headers.get('location')?.startsWith('/orders/')) latencies.push(performance.now() - started);
+      else failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: CHECKOUT_AIM.shoppers }, shopper));
+  await server.stop();
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    orders: latencies.length,
+    ordersPerSecond: latencies.length / settings.durationSeconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    failures,
+  };
+}
+
+function checkoutVerdict(row: CheckoutMeasurement | undefined): string {
+  const aim = `Aim (issue 6): ${CHECKOUT_AIM.shoppers} shoppers each completing orders with the test provider, p95 of the final POST /checkout under ${CHECKOUT_AIM.p95Ms} ms on Postgres.`;
+  if (!row) return `${aim} **Not checked**: the checkout row did not run.`;
+  const met = row.p95 < CHECKOUT_AIM.p95Ms && row.failures === 0;
+  return `${aim} **${met ? 'Met' : 'Not met'}**: ${row.orders} orders in ${settings.durationSeconds} s (${row.ordersPerSecond.toFixed(1)}/s), POST /checkout p50 ${ms(row.p50)} ms, p95 ${ms(row.p95)} ms, p99 ${ms(row.p99)} ms, ${row.failures} failed.`;
+}
+
 /** What a shopper does at the scaled catalog: searches (one with a typo), suggestions as they type, a filtered listing. */
 const SEARCHES = ['laptop', 'red dress', 'iphnoe'];
 const SUGGESTIONS = ['lapt', 'mascara'];
@@ -496,7 +568,7 @@ async function benchSearch(label: string, env: NodeJS.ProcessEnv): Promise<Measu
   return rows;
 }
 
-/** BENCH_ONLY=cart: just the cart rows, printed, BENCHMARKS.md left alone (for working on the cart). */
+/** BENCH_ONLY=cart: just the cart and checkout rows, printed, BENCHMARKS.md left alone (for working on the cart). */
 async function cartOnly(): Promise<void> {
   const database = await createBenchDatabase();
   const redisUrl = await reachableRedis();
@@ -506,7 +578,8 @@ async function cartOnly(): Promise<void> {
   const env = childEnv({ DATABASE_URL: database.url, DATA_DIR: tempRoot, REDIS_URL: redisUrl });
   await runNode('dist/src/cli/seed.js', env);
   const rows = await benchCart('Postgres + Redis', env, database.url);
-  console.log(`\n${renderTable(rows, rows[0]!)}\n\n${cartAimVerdict(rows)}`);
+  const checkout = await benchCheckout('Postgres + Redis', env, database.url);
+  console.log(`\n${renderTable(rows, rows[0]!)}\n\n${cartAimVerdict(rows)}\n\n${checkoutVerdict(checkout)}`);
 }
 
 async function main(): Promise<void> {
@@ -522,6 +595,7 @@ async function main(): Promise<void> {
   let postgres: Measurement[] = [];
   let scaled: Measurement[] = [];
   let cart: Measurement[] = [];
+  let checkout: CheckoutMeasurement | undefined;
   let scaleNote: string | undefined;
   const database = await createBenchDatabase();
   if ('skipped' in database) {
@@ -535,6 +609,7 @@ async function main(): Promise<void> {
     const redisUrl = await reachableRedis();
     if (redisUrl) cart = await benchCart('Postgres + Redis', { ...env, REDIS_URL: redisUrl }, database.url);
     else notes.push('Cart rows skipped: no Redis at REDIS_URL or 127.0.0.1:6379.');
+    checkout = await benchCheckout('Postgres', env, database.url);
     console.log(`bench: scaling ${database.name} to ${settings.scaledProducts.toLocaleString('en-US')} products…`);
     const started = performance.now();
     const output = await runNode('dist/src/cli/scale.js', env, ['--products', String(settings.scaledProducts)]);
@@ -542,9 +617,9 @@ async function main(): Promise<void> {
     scaled = await benchSearch(`Postgres ${settings.scaledProducts / 1000}k`, env);
   }
 
-  const report = renderReport({ bare, rows: [bare, ...embedded, ...postgres, ...cart, ...scaled], postgresListing: postgres[0], scaled, cart, scaleNote, database, loadPinned, notes });
+  const report = renderReport({ bare, rows: [bare, ...embedded, ...postgres, ...cart, ...scaled], postgresListing: postgres[0], scaled, cart, checkout, scaleNote, database, loadPinned, notes });
   writeFileSync(join(projectRoot, 'BENCHMARKS.md'), report.markdown);
-  console.log(`\n${report.table}\n\n${report.aim}\n\n${report.cartAim}\n\n${report.searchAim}\n${notes.join('\n')}\nbench: wrote BENCHMARKS.md`);
+  console.log(`\n${report.table}\n\n${report.aim}\n\n${report.cartAim}\n\n${report.checkoutAim}\n\n${report.searchAim}\n${notes.join('\n')}\nbench: wrote BENCHMARKS.md`);
 }
 
 // ---- the report ----
@@ -661,14 +736,16 @@ function renderReport(input: {
   postgresListing: Measurement | undefined;
   scaled: Measurement[];
   cart: Measurement[];
+  checkout: CheckoutMeasurement | undefined;
   scaleNote: string | undefined;
   database: BenchDatabase;
   loadPinned: boolean;
   notes: string[];
-}): { markdown: string; table: string; aim: string; searchAim: string; cartAim: string } {
+}): { markdown: string; table: string; aim: string; searchAim: string; cartAim: string; checkoutAim: string } {
   const { bare, rows, database, loadPinned, notes } = input;
   const searchAim = searchAimVerdict(input.scaled);
   const cartAim = cartAimVerdict(input.cart);
+  const checkoutAim = checkoutVerdict(input.checkout);
   const cpus = os.cpus();
   const table = renderTable(rows, bare);
   const aim = aimVerdict(input.postgresListing, bare);
@@ -715,6 +792,8 @@ function renderReport(input: {
     '',
     cartAim,
     '',
+    checkoutAim,
+    '',
     searchAim,
     '',
     ...aloneTable(input.scaled),
@@ -729,7 +808,7 @@ function renderReport(input: {
   ]
     .filter((line, index, all) => line !== '' || all[index - 1] !== '')
     .join('\n');
-  return { markdown, table, aim, searchAim, cartAim };
+  return { markdown, table, aim, searchAim, cartAim, checkoutAim };
 }
 
 main()
