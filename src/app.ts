@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { compression } from './web/compression.js';
@@ -27,6 +27,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { seoRoutes } from './web/routes/seo.js';
 
+/**
+ * Stripe's origins, on the one page that collects a card through Stripe.js (its Payment
+ * Element); every other page keeps the strict policy. Decided by path because the policy is
+ * computed before the handler runs.
+ */
+function onStripePaymentPage(origins: string) {
+  return (c: Context) => (c.req.path.startsWith('/checkout/pay/') ? origins : '');
+}
+
 /** The whole HTTP application; boot (server.ts) and tests build it the same way. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -49,10 +58,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
             c.set('cspNonce', nonce);
             return `'nonce-${nonce}'`;
           },
+          onStripePaymentPage('https://js.stripe.com'),
         ],
+        frameSrc: ["'self'", onStripePaymentPage('https://js.stripe.com https://hooks.stripe.com')],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'https:', 'data:'],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", onStripePaymentPage('https://api.stripe.com')],
         fontSrc: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],

@@ -25,6 +25,7 @@ const require = createRequire(import.meta.url);
 const sources = {
   'app.css': (publicDir: string) => join(publicDir, 'build', 'app.css'),
   'app.js': (publicDir: string) => join(publicDir, 'app.js'),
+  'stripe-checkout.js': (publicDir: string) => join(publicDir, 'stripe-checkout.js'),
   'favicon.svg': (publicDir: string) => join(publicDir, 'favicon.svg'),
   'htmx.js': () => require.resolve('htmx.org/dist/htmx.min.js'),
   'alpine.js': () => require.resolve('@alpinejs/csp/dist/cdn.min.js'),

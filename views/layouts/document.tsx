@@ -18,6 +18,8 @@ export interface PageMeta {
   openGraph?: { type: 'website' | 'product'; image?: string | null };
   /** schema.org objects, rendered as JSON-LD. */
   structuredData?: object[];
+  /** Further scripts for this page alone, deferred, in order (the Stripe payment step). */
+  scripts?: string[];
 }
 
 export interface DocumentProps {
@@ -72,6 +74,9 @@ export function Document({ title, siteName, meta = {}, assets, children }: Docum
           <script src={assets.htmx} defer></script>
           <script src={assets.app} defer></script>
           <script src={assets.alpine} defer></script>
+          {(meta.scripts ?? []).map((src) => (
+            <script src={src} defer></script>
+          ))}
         </head>
         <body class="flex min-h-full flex-col">{children}</body>
       </html>

@@ -5,13 +5,14 @@ import { descendantIds } from '../../catalog/categories.js';
 import { calculateCartTotals } from '../../cart/cart-totals.js';
 import { loadCart, type CartView } from '../../cart/cart-view.js';
 import { isCountryCode } from '../../lib/countries.js';
-import { findOrderForViewer, listOrdersForUser } from '../../orders/orders.js';
+import { findOrderForViewer, listOrdersForUser, orderLinkToken } from '../../orders/orders.js';
 import { CheckoutError, placeOrder } from '../../orders/place-order.js';
 import { CancelError, cancelOrder } from '../../orders/cancel.js';
 import { markOrderPaid, releaseUnpaidOrder } from '../../orders/settle.js';
 import { CardNumberError, cardDigits, containsCardNumber, luhnValid } from '../../payments/index.js';
 import type { Order } from '../../db/schema-orders.js';
 import { CheckoutPage, CheckoutSummary, type CheckoutValues } from '../../../views/checkout/checkout.js';
+import { StripePayPage } from '../../../views/checkout/pay.js';
 import { OrderPage, OrdersListPage } from '../../../views/orders/order.js';
 import type { FieldErrors } from '../../../views/components/field.js';
 import type { AppDeps, AppEnv } from '../context.js';
@@ -76,7 +77,8 @@ export function checkoutRoutes(deps: AppDeps) {
     const saved = user
       ? await db.selectFrom('user_addresses').selectAll().where('user_id', '=', user.id).orderBy('is_default_shipping', 'desc').orderBy('id').executeTakeFirst()
       : undefined;
-    return page(c, cart, { email: user?.email ?? '', ...(saved ?? {}), country: saved?.country ?? config.STORE_COUNTRY });
+    const failed = c.req.query('failed') === '1' ? { formError: 'The payment did not go through, so nothing was charged. Try again, or another card.' } : {};
+    return page(c, cart, { email: user?.email ?? '', ...(saved ?? {}), country: saved?.country ?? config.STORE_COUNTRY }, failed);
   });
 
   app.get('/checkout/summary', async (c) => {
@@ -132,8 +134,11 @@ export function checkoutRoutes(deps: AppDeps) {
 
   /** Charges the order; paid → the thank-you page, declined → the checkout again with the reason, the cart intact. */
   async function pay(c: Context<AppEnv>, order: Order, cardNumber: string, cart: CartView, values: CheckoutValues) {
-    if (payments.name !== 'test') {
-      throw new NotFoundError(); // Stripe's Payment Element step is not built yet (issue 6).
+    if (payments.name === 'stripe') {
+      // One PaymentIntent per order (a deterministic idempotency key), then the card step.
+      const payment = await payments.createPayment({ orderNumber: order.number, amountCents: order.total_cents, currency: order.currency, idempotencyKey: `order-${order.number}-payment` });
+      await db.updateTable('orders').set({ payment_id: payment.paymentId }).where('id', '=', order.id).execute();
+      return redirectTo(c, `/checkout/pay/${order.number}?token=${orderLinkToken(order.number, config.APP_SECRET)}`);
     }
     const payment = await payments.createPayment({
       orderNumber: order.number,
@@ -161,6 +166,55 @@ export function checkoutRoutes(deps: AppDeps) {
   app.get('/orders', requireUser(), async (c) => {
     const [layout, orders] = await Promise.all([layoutFor(deps, c), listOrdersForUser(db, c.get('user')!.id)]);
     return renderPage(c, { page: () => OrdersListPage({ layout, orders }) });
+  });
+
+  /** Stripe's card step for an order awaiting payment. */
+  app.get('/checkout/pay/:number', async (c) => {
+    c.set('pageCaching', 'no-store');
+    const token = c.req.query('token');
+    const { order } = await viewableOrder(c, token);
+    if (payments.name !== 'stripe' || !order.payment_id) throw new NotFoundError();
+    const back = orderPath(order.number, config.APP_SECRET);
+    if (order.status !== 'pending') return c.redirect(back, 303);
+    const payment = await payments.retrievePayment(order.payment_id);
+    if (!payment.clientSecret || !payments.publishableKey) throw new Error('Stripe is missing its publishable key or the payment its client secret');
+    const layout = await layoutFor(deps, c);
+    const returnUrl = `${config.APP_URL}/checkout/return/${order.number}?token=${orderLinkToken(order.number, config.APP_SECRET)}`;
+    return renderPage(c, {
+      page: () =>
+        StripePayPage({
+          layout,
+          orderNumber: order.number,
+          totalCents: order.total_cents,
+          currency: order.currency,
+          publishableKey: payments.publishableKey!,
+          clientSecret: payment.clientSecret!,
+          returnUrl,
+          scripts: ['https://js.stripe.com/v3/', deps.assets.url('stripe-checkout.js')],
+        }),
+    });
+  });
+
+  /**
+   * Where Stripe sends the shopper back. The order's own PaymentIntent is asked how it went (the
+   * query's ids are not trusted); this and the webhook may race, and only one of them marks the
+   * order paid and sends the confirmation.
+   */
+  app.get('/checkout/return/:number', async (c) => {
+    c.set('pageCaching', 'no-store');
+    const { order } = await viewableOrder(c, c.req.query('token'));
+    if (!order.payment_id) throw new NotFoundError();
+    const payment = await payments.retrievePayment(order.payment_id);
+    const back = orderPath(order.number, config.APP_SECRET);
+    if (payment.status === 'succeeded' && payment.amountCents === order.total_cents && payment.currency === order.currency) {
+      if (await markOrderPaid(db, order.id, { paymentId: payment.paymentId, actor: 'customer' })) await sendOrderConfirmation(deps, c.get('log'), order.id);
+      return c.redirect(`${back}&thanks=1`, 303);
+    }
+    if (payment.status === 'failed') {
+      await releaseUnpaidOrder(db, order.id, 'provider', payment.failureMessage ?? 'payment failed');
+      return c.redirect('/checkout?failed=1', 303);
+    }
+    return c.redirect(back, 303); // still processing: the webhook will settle it
   });
 
   /** The order the request may see: its owner's, staff's, or by the signed link's token. */
