@@ -138,3 +138,33 @@ describe('cancelling an order', () => {
     expect(await stockOf(second.variantId)).toBe(4);
   });
 });
+
+describe('a member’s saved addresses at checkout', () => {
+  it('ships to their own saved address by id; another member’s id is refused and nothing is ordered', async () => {
+    const buyer = await insertUser(db());
+    const other = await insertUser(db());
+    const [mine, theirs] = await db()
+      .insertInto('user_addresses')
+      .values([
+        { user_id: buyer.id, full_name: 'Saved Buyer', address_line1: '9 Saved Street', city: 'Reston', postal_code: '20190', country: 'US' },
+        { user_id: other.id, full_name: 'Someone Else', address_line1: '1 Private Road', city: 'Elsewhere', postal_code: '99999', country: 'US' },
+      ])
+      .returning('id')
+      .execute();
+    const cookie = await logIn(ctx, buyer.email);
+    const { variants } = await insertProduct(db(), {}, [{ price_cents: 3000, stock: 5 }]);
+    await ctx.app.request('/cart/items', form({ variant_id: String(variants[0]!.id), quantity: '1' }, cookie));
+    const page = await htmlOf(await ctx.app.request('/checkout', { headers: { Cookie: cookie } }));
+    expect(page.querySelectorAll('#field-address_id option')).toHaveLength(2);
+
+    const minimal = { email: buyer.email, shipping_method: 'standard', card_number: '4242 4242 4242 4242' };
+    const refused = await ctx.app.request('/checkout', form({ ...minimal, address_id: String(theirs!.id) }, cookie));
+    expect(refused.status).toBe(422);
+    expect(await db().selectFrom('orders').select('id').where('email', '=', buyer.email).execute()).toEqual([]);
+
+    const placed = await ctx.app.request('/checkout', form({ ...minimal, address_id: String(mine!.id) }, cookie));
+    expect(placed.status).toBe(303);
+    const order = await db().selectFrom('orders').select(['full_name', 'address_line1', 'city']).where('email', '=', buyer.email).executeTakeFirstOrThrow();
+    expect(order).toEqual({ full_name: 'Saved Buyer', address_line1: '9 Saved Street', city: 'Reston' });
+  });
+});

@@ -29,6 +29,8 @@ export interface CheckoutProps {
   formError?: string;
   /** True with the built-in test provider: the page asks for a card number and says no money moves. */
   testPayments: boolean;
+  /** A member's saved addresses, offered instead of typing one. */
+  savedAddresses?: { id: number; label: string }[];
 }
 
 export function CheckoutPage(props: CheckoutProps): JSX.Element {
@@ -49,6 +51,23 @@ export function CheckoutPage(props: CheckoutProps): JSX.Element {
             <h2 id="address-heading" class="section-title mb-4">
               Shipping address
             </h2>
+            {props.savedAddresses?.length ? (
+              <div class="field">
+                <label for="field-address_id" class="label">
+                  Ship to
+                </label>
+                <select id="field-address_id" name="address_id" class="input">
+                  <option value="">The address typed below</option>
+                  {props.savedAddresses.map((address) => (
+                    <option value={String(address.id)} safe>
+                      {address.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ) : (
+              ''
+            )}
             <Field name="full_name" label="Full name" value={values.full_name} errors={errors} autocomplete="name" maxlength={200} />
             <Field name="address_line1" label="Address" value={values.address_line1} errors={errors} autocomplete="address-line1" maxlength={200} />
             <Field name="address_line2" label="Apartment, suite (optional)" value={values.address_line2} errors={errors} autocomplete="address-line2" required={false} maxlength={200} />

@@ -66,8 +66,13 @@ export function checkoutRoutes(deps: AppDeps) {
     c.set('pageCaching', 'no-store');
     const country = values.country && isCountryCode(values.country) ? values.country : config.STORE_COUNTRY;
     const totals = await pricingFor(c, cart, { country, ...(values.state ? { state: values.state } : {}), ...(values.shipping_method ? { shippingMethod: values.shipping_method } : {}) });
-    const layout = await layoutFor(deps, c);
-    return renderPage(c, { page: () => CheckoutPage({ layout, cart, totals, values: { ...values, country }, ...problems, testPayments: payments.name === 'test' }) }, status);
+    const user = c.get('user');
+    const [layout, addresses] = await Promise.all([
+      layoutFor(deps, c),
+      user ? db.selectFrom('user_addresses').select(['id', 'full_name', 'address_line1', 'city']).where('user_id', '=', user.id).orderBy('id').execute() : [],
+    ]);
+    const savedAddresses = addresses.map((address) => ({ id: address.id, label: `${address.full_name}, ${address.address_line1}, ${address.city}` }));
+    return renderPage(c, { page: () => CheckoutPage({ layout, cart, totals, values: { ...values, country }, ...problems, testPayments: payments.name === 'test', savedAddresses }) }, status);
   }
 
   app.get('/checkout', async (c) => {
@@ -94,11 +99,32 @@ export function checkoutRoutes(deps: AppDeps) {
     return htmlResponse(c, CheckoutSummary({ cart, totals, currency: config.CURRENCY }) as string, 200);
   });
 
+  /** The signed-in member's own address with that id, as checkout fields; undefined otherwise. */
+  async function savedAddress(c: Context<AppEnv>, rawId: string): Promise<Record<string, string> | undefined> {
+    const user = c.get('user');
+    const id = /^\d{1,9}$/.test(rawId) ? Number(rawId) : undefined;
+    if (!user || id === undefined) return undefined;
+    const row = await db
+      .selectFrom('user_addresses')
+      .select(['full_name', 'address_line1', 'address_line2', 'city', 'state', 'postal_code', 'country', 'phone'])
+      .where('id', '=', id)
+      .where('user_id', '=', user.id)
+      .executeTakeFirst();
+    return row;
+  }
+
   app.post('/checkout', async (c) => {
     const cart = await currentCart(c);
     if (!cart) return redirectTo(c, '/cart');
-    const fields = await readForm(c);
-    const { card_number: typedCard = '', ...rest } = fields;
+    const typed = await readForm(c);
+    // A member may ship to one of their saved addresses by its id; someone else's id is refused.
+    const saved = typed.address_id ? await savedAddress(c, typed.address_id) : undefined;
+    if (typed.address_id && !saved) {
+      const { card_number: _ignored, ...kept } = typed;
+      return page(c, cart, kept, { formError: 'Choose one of your own saved addresses.' }, 422);
+    }
+    const fields = saved ? { ...typed, ...saved } : typed;
+    const { card_number: typedCard = '', address_id: _address, ...rest } = fields;
     const values: CheckoutValues = rest;
     const parsed = checkoutForm.safeParse(fields);
     const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error);
