@@ -65,6 +65,9 @@ try {
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(outDir, `cart-${size}.png`), fullPage: size === 'phone' });
     console.log(`wrote cart-${size}.png`);
+    await page.goto(`${server.url}/checkout`);
+    await page.screenshot({ path: join(outDir, `checkout-${size}.png`), fullPage: size === 'phone' });
+    console.log(`wrote checkout-${size}.png`);
     for (const { name, path } of accountPages) {
       await page.goto(server.url + path, { waitUntil: 'load' });
       const file = join(outDir, `${name}-${size}.png`);
