@@ -7,6 +7,7 @@ import * as createCarts from './20261123300000_create_carts.js';
 import * as listingBrandPriceIndex from './20261124000000_listing_brand_price_index.js';
 import * as addCartReminderChoice from './20261124100000_add_cart_reminder_choice.js';
 import * as createOrders from './20261124200000_create_orders.js';
+import * as createReturnRequests from './20261124300000_create_return_requests.js';
 
 /**
  * Every migration, by name, in order. Listed statically (not read from disk) so the same
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261124000000_listing_brand_price_index': listingBrandPriceIndex,
   '20261124100000_add_cart_reminder_choice': addCartReminderChoice,
   '20261124200000_create_orders': createOrders,
+  '20261124300000_create_return_requests': createReturnRequests,
 };

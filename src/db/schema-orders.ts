@@ -76,7 +76,19 @@ export interface PaymentEventsTable {
   received_at: CreatedAt;
 }
 
+export interface ReturnRequestsTable {
+  id: Generated<number>;
+  order_id: number;
+  status: ColumnType<'requested' | 'approved' | 'rejected', 'requested' | 'approved' | 'rejected' | undefined, 'requested' | 'approved' | 'rejected'>;
+  reason: string;
+  items: ColumnType<{ order_item_id: number; quantity: number }[], string, string>;
+  requested_at: CreatedAt;
+  decided_at: Date | null;
+  decided_by: number | null;
+}
+
 export interface OrdersTables {
+  return_requests: ReturnRequestsTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;
   order_events: OrderEventsTable;

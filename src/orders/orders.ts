@@ -33,11 +33,12 @@ export async function findOrderForViewer(db: DbOrTx, orderNumber: string, viewer
     (viewer.userId !== null && order.user_id === viewer.userId) ||
     (viewer.token !== undefined && isOrderLinkToken(order.number, viewer.token, viewer.secret));
   if (!allowed) return undefined;
-  const [items, events] = await Promise.all([
+  const [items, events, returns] = await Promise.all([
     db.selectFrom('order_items').selectAll().where('order_id', '=', order.id).orderBy('id').execute(),
     db.selectFrom('order_events').select(['from_status', 'to_status', 'actor', 'note', 'occurred_at']).where('order_id', '=', order.id).orderBy('occurred_at').orderBy('id').execute(),
+    db.selectFrom('return_requests').select(['id', 'status', 'reason', 'requested_at']).where('order_id', '=', order.id).orderBy('id').execute(),
   ]);
-  return { order, items, events };
+  return { order, items, events, returns };
 }
 
 export type OrderDetail = NonNullable<Awaited<ReturnType<typeof findOrderForViewer>>>;

@@ -168,3 +168,30 @@ describe('a member’s saved addresses at checkout', () => {
     expect(order).toEqual({ full_name: 'Saved Buyer', address_line1: '9 Saved Street', city: 'Reston' });
   });
 });
+
+describe('returns', () => {
+  it('a delivered order can ask for a return (items it bought, at most as many); staff decide it once', async () => {
+    const { cookie } = await guestCart(2500, 2);
+    const location = (await checkout(cookie, { email: 'returns@example.test' })).headers.get('Location')!;
+    const [, number, token] = location.match(/\/orders\/(HS-[0-9A-Z]{8})\?token=([\w-]+)/)!;
+    const order = await db().selectFrom('orders').select('id').where('number', '=', number!).executeTakeFirstOrThrow();
+    const item = await db().selectFrom('order_items').select('id').where('order_id', '=', order.id).executeTakeFirstOrThrow();
+    const ask = (fields: Record<string, string>) => ctx.app.request(`/orders/${number}/return`, form({ token: token!, reason: 'Too small', ...fields }));
+
+    expect((await ask({ [`qty_${item.id}`]: '1' })).status).toBe(422); // paid, not delivered yet
+    await db().updateTable('orders').set({ status: 'delivered' }).where('id', '=', order.id).execute();
+    expect((await ask({ [`qty_${item.id}`]: '3' })).status).toBe(422); // more than bought
+    expect((await ask({ qty_999999: '1' })).status).toBe(422); // not this order's item
+    expect((await ask({ [`qty_${item.id}`]: '0' })).status).toBe(422); // nothing chosen
+    expect((await ctx.app.request(`/orders/${number}/return`, form({ reason: 'x', [`qty_${item.id}`]: '1' }))).status).toBe(404); // no link, no order
+    const asked = await ask({ [`qty_${item.id}`]: '2' });
+    expect(asked.status).toBe(303);
+    expect((await ask({ [`qty_${item.id}`]: '1' })).status).toBe(422); // one open request at a time
+    const request = await db().selectFrom('return_requests').selectAll().where('order_id', '=', order.id).executeTakeFirstOrThrow();
+    expect(request).toMatchObject({ status: 'requested', reason: 'Too small', items: [{ order_item_id: item.id, quantity: 2 }] });
+
+    const customer = await insertUser(db());
+    expect((await ctx.app.request(`/admin/returns/${request.id}/decision`, form({ decision: 'approved' }, await logIn(ctx, customer.email)))).status).toBe(403);
+    expect((await db().selectFrom('return_requests').select('status').where('id', '=', request.id).executeTakeFirstOrThrow()).status).toBe('requested');
+  });
+});

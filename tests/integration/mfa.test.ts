@@ -150,3 +150,40 @@ describe('staff changing users', () => {
     );
   });
 });
+
+describe('staff deciding returns', () => {
+  it('approve an open request once; a second decision finds nothing open', async () => {
+    const admin = await insertUser(ctx.database.db, { role: 'admin' });
+    const { cookie } = await enableThroughPages(admin);
+    const order = await ctx.database.db
+      .insertInto('orders')
+      .values({
+        number: 'HS-RETURN22',
+        email: 'r@example.test',
+        status: 'delivered',
+        currency: 'USD',
+        subtotal_cents: 1000,
+        total_cents: 1000,
+        shipping_method_code: 'standard',
+        shipping_method_name: 'Standard',
+        full_name: 'R',
+        address_line1: '1 Road',
+        city: 'Town',
+        postal_code: '1',
+        country: 'US',
+        payment_provider: 'test',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const request = await ctx.database.db
+      .insertInto('return_requests')
+      .values({ order_id: order.id, reason: 'Broken', items: JSON.stringify([]) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect((await ctx.app.request(`/admin/returns/${request.id}/decision`, form({ decision: 'maybe' }, cookie))).status).toBe(422);
+    expect((await ctx.app.request(`/admin/returns/${request.id}/decision`, form({ decision: 'approved' }, cookie))).status).toBe(303);
+    expect((await ctx.app.request(`/admin/returns/${request.id}/decision`, form({ decision: 'rejected' }, cookie))).status).toBe(404);
+    const decided = await ctx.database.db.selectFrom('return_requests').select(['status', 'decided_by']).where('id', '=', request.id).executeTakeFirstOrThrow();
+    expect(decided).toEqual({ status: 'approved', decided_by: admin.id });
+  });
+});

@@ -54,6 +54,7 @@ export function OrderPage({ layout, detail, thankYou, token, notice, error }: Or
               </li>
             ))}
           </ul>
+          <Returns detail={detail} token={token} />
           <h2 class="section-title mt-6 mb-2">History</h2>
           <ol class="space-y-1 text-sm text-slate-700" data-order-timeline>
             {events.map((event) => (
@@ -106,6 +107,49 @@ export function OrderPage({ layout, detail, thankYou, token, notice, error }: Or
         </aside>
       </div>
     </ShopLayout>
+  );
+}
+
+const returnLabels = { requested: 'Waiting for us', approved: 'Approved', rejected: 'Not accepted' } as const;
+
+/** Returns: the requests made, and for a delivered order with none open, the form to ask. */
+function Returns({ detail, token }: { detail: OrderDetail; token: string | undefined }): JSX.Element {
+  const open = detail.returns.some((request) => request.status === 'requested');
+  const canAsk = detail.order.status === 'delivered' && !open;
+  if (!canAsk && detail.returns.length === 0) return '';
+  return (
+    <section class="mt-6" aria-labelledby="returns-heading">
+      <h2 id="returns-heading" class="section-title mb-2">
+        Returns
+      </h2>
+      <ul class="mb-3 space-y-1 text-sm" data-returns>
+        {detail.returns.map((request) => (
+          <li data-return-status={request.status} safe>
+            {`${returnLabels[request.status]}: ${request.reason}`}
+          </li>
+        ))}
+      </ul>
+      {canAsk ? (
+        <form method="post" action={`/orders/${detail.order.number}/return`} class="space-y-3">
+          {token ? <input type="hidden" name="token" value={token} /> : ''}
+          {detail.items.map((item) => (
+            <label class="flex items-center justify-between gap-3 text-sm">
+              <span safe>{item.product_name}</span>
+              <input type="number" name={`qty_${item.id}`} value="0" min="0" max={String(item.quantity)} class="input w-20" />
+            </label>
+          ))}
+          <label class="block text-sm">
+            <span class="label">Why are you returning them?</span>
+            <textarea name="reason" rows="3" maxlength="2000" class="input" required></textarea>
+          </label>
+          <button type="submit" class="btn-secondary">
+            Request a return
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+    </section>
   );
 }
 

@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { CannotChangeOwnAccountError, changeUserRole, setUserActive } from '../../accounts/user-admin.js';
 import { NotFoundError } from '../errors.js';
+import { decideReturn } from '../../orders/returns.js';
 import { readForm } from '../forms.js';
 import { clientIp } from '../rate-limit.js';
 import { requireAdmin } from '../session.js';
@@ -37,6 +38,15 @@ export function adminRoutes(deps: AppDeps) {
       if (error instanceof CannotChangeOwnAccountError) throw new HTTPException(409, { message: error.message });
       throw error;
     }
+    return redirectTo(c, '/admin');
+  });
+  /** Staff approve or reject a return request (the returns screen comes with the back office, issue 7). */
+  app.post('/admin/returns/:id/decision', async (c) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError();
+    const decision = (await readForm(c)).decision;
+    if (decision !== 'approved' && decision !== 'rejected') throw new HTTPException(422, { message: 'Choose approved or rejected.' });
+    if (!(await decideReturn(deps.db, id, decision, c.get('user')!.id))) throw new NotFoundError();
     return redirectTo(c, '/admin');
   });
   return app;

@@ -8,6 +8,7 @@ import { isCountryCode } from '../../lib/countries.js';
 import { findOrderForViewer, listOrdersForUser, orderLinkToken } from '../../orders/orders.js';
 import { CheckoutError, placeOrder } from '../../orders/place-order.js';
 import { CancelError, cancelOrder } from '../../orders/cancel.js';
+import { requestReturn, ReturnError } from '../../orders/returns.js';
 import { markOrderPaid, releaseUnpaidOrder } from '../../orders/settle.js';
 import { CardNumberError, cardDigits, containsCardNumber, luhnValid } from '../../payments/index.js';
 import type { Order } from '../../db/schema-orders.js';
@@ -261,8 +262,27 @@ export function checkoutRoutes(deps: AppDeps) {
     const token = c.req.query('token');
     const detail = await viewableOrder(c, token);
     const layout = await layoutFor(deps, c);
-    const notice = c.req.query('cancelled') === '1' ? 'Your order is cancelled.' : undefined;
+    const notice = c.req.query('cancelled') === '1' ? 'Your order is cancelled.' : c.req.query('returned') === '1' ? 'We have your return request and will answer by e-mail.' : undefined;
     return renderPage(c, { page: () => OrderPage({ layout, detail, thankYou: c.req.query('thanks') === '1', ...(token ? { token } : {}), ...(notice ? { notice } : {}) }) });
+  });
+
+  app.post('/orders/:number/return', async (c) => {
+    const form = await readForm(c);
+    const detail = await viewableOrder(c, form.token);
+    const items = new Map<number, number>();
+    for (const [name, value] of Object.entries(form)) {
+      const id = /^qty_(\d{1,9})$/.exec(name)?.[1];
+      if (id && /^\d{1,4}$/.test(value)) items.set(Number(id), Number(value));
+    }
+    try {
+      await requestReturn(db, detail.order, { reason: form.reason ?? '', items });
+    } catch (error) {
+      if (!(error instanceof ReturnError)) throw error;
+      const layout = await layoutFor(deps, c);
+      return renderPage(c, { page: () => OrderPage({ layout, detail, thankYou: false, error: error.message, ...(form.token ? { token: form.token } : {}) }) }, 422);
+    }
+    const number = detail.order.number;
+    return redirectTo(c, form.token ? `${orderPath(number, config.APP_SECRET)}&returned=1` : `/orders/${number}?returned=1`);
   });
 
   app.post('/orders/:number/cancel', async (c) => {
