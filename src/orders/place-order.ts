@@ -6,6 +6,7 @@ import { lineFlags, loadCart } from '../cart/cart-view.js';
 import { couponProblem } from '../cart/coupons.js';
 import type { DbOrTx } from '../db/database.js';
 import type { Order } from '../db/schema-orders.js';
+import { releaseUnpaidOrderIn } from './settle.js';
 
 /** Checkout refused for a reason the shopper can act on; nothing was created or changed. */
 export class CheckoutError extends Error {
@@ -48,10 +49,15 @@ export function newOrderNumber(): string {
  */
 export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ order: Order; reused: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const cartRow = await trx.selectFrom('carts').select(['id']).where('id', '=', input.cartId).forUpdate().executeTakeFirst();
+    const cartRow = await trx.selectFrom('carts').select(['id', 'updated_at']).where('id', '=', input.cartId).forUpdate().executeTakeFirst();
     if (!cartRow) throw new CheckoutError('Your cart is empty.', 422);
     const pending = await trx.selectFrom('orders').selectAll().where('cart_id', '=', input.cartId).where('status', '=', 'pending').executeTakeFirst();
-    if (pending) return { order: pending, reused: true };
+    if (pending) {
+      // The same cart submitted again: the order already made. But a cart changed since then
+      // (back from the payment step to add something) gets a new order, and the old one lets go.
+      if (cartRow.updated_at <= pending.placed_at) return { order: pending, reused: true };
+      await releaseUnpaidOrderIn(trx, pending.id, 'system', 'the cart changed before payment');
+    }
 
     const cart = await loadCart(trx, input.cartId);
     if (!cart || cart.lines.length === 0) throw new CheckoutError('Your cart is empty.', 422);

@@ -156,3 +156,20 @@ describe('the expiry job', () => {
     expect(statuses.map((row) => row.status)).toEqual(['cancelled', 'pending']);
   });
 });
+
+describe('a cart changed after its order was placed', () => {
+  it('gets a new order at the new contents, and the old unpaid one gives its stock back', async () => {
+    const { variants } = await insertProduct(db(), {}, [{ price_cents: 1000, stock: 10 }]);
+    const cartId = await cartWith(variants[0]!.id, 1);
+    const first = await placeOrder(db(), input(cartId));
+    expect(await stockOf(variants[0]!.id)).toBe(9);
+    // Back from the payment step, the shopper adds another.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await addToCart(db(), cartId, variants[0]!.id, 1);
+    const second = await placeOrder(db(), input(cartId));
+    expect(second.reused).toBe(false);
+    expect(second.order.subtotal_cents).toBe(2000);
+    expect((await db().selectFrom('orders').select('status').where('id', '=', first.order.id).executeTakeFirstOrThrow()).status).toBe('cancelled');
+    expect(await stockOf(variants[0]!.id)).toBe(8);
+  });
+});
