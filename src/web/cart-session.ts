@@ -21,9 +21,12 @@ export async function cartForChange(deps: AppDeps, c: Context<AppEnv>): Promise<
   const session = c.get('session');
   if (session?.cartId !== undefined) return session.cartId;
   const cartId = await createGuestCart(deps.db);
-  if (session) await deps.sessions.update({ ...session, cartId });
-  else await ensureSession(deps, c, { cartId });
-  c.set('session', { ...(c.get('session') ?? session!), cartId });
+  if (session) {
+    await deps.sessions.update({ ...session, cartId });
+    c.set('session', { ...session, cartId });
+  } else {
+    await ensureSession(deps, c, { cartId });
+  }
   return cartId;
 }
 

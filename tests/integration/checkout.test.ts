@@ -195,3 +195,21 @@ describe('returns', () => {
     expect((await db().selectFrom('return_requests').select('status').where('id', '=', request.id).executeTakeFirstOrThrow()).status).toBe('requested');
   });
 });
+
+describe('coupons at checkout', () => {
+  it('a coupon on a category applies at checkout to a product in a category below it, as it did in the cart', async () => {
+    const { insertCategory } = await import('../support/factories.js');
+    const parent = await insertCategory(db(), { name: 'Stationery' });
+    const child = await insertCategory(db(), { name: 'Pens', parent_id: parent.id });
+    await ctx.catalog.invalidate(); // new categories: the cached tree must learn them
+    await db().insertInto('coupons').values({ code: 'PENS50', kind: 'percent', percent_basis_points: 5000, category_ids: [parent.id] }).execute();
+    const { variants } = await insertProduct(db(), { category_id: child.id }, [{ price_cents: 4000, stock: 5 }]);
+    const added = await ctx.app.request('/cart/items', form({ variant_id: String(variants[0]!.id), quantity: '1' }));
+    const cookie = sessionCookieFrom(added)!;
+    await ctx.app.request('/cart/coupon', form({ code: 'PENS50' }, cookie));
+    const placed = await checkout(cookie, { email: 'pens@example.test' });
+    expect(placed.status).toBe(303);
+    const order = await db().selectFrom('orders').select(['discount_cents', 'coupon_code']).where('email', '=', 'pens@example.test').executeTakeFirstOrThrow();
+    expect(order).toEqual({ discount_cents: 2000, coupon_code: 'PENS50' });
+  });
+});

@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { descendantIds } from '../../catalog/categories.js';
 import { addToCartForm, couponForm, parseLineId, setQuantityForm } from '../../cart/cart-forms.js';
 import { calculateCartTotals, cartSubtotalCents, cartUnits, type CartTotals } from '../../cart/cart-totals.js';
 import { loadCart, type CartView } from '../../cart/cart-view.js';
@@ -8,6 +7,7 @@ import { addToCart, CartError, clearCart, moveLine, removeLine, setLineQuantity 
 import { couponProblem, findCoupon, normaliseCouponCode } from '../../cart/coupons.js';
 import { CART_ID, CartCountUpdate, CartPage, CartSection, CartStatusUpdate, MiniCartBody } from '../../../views/cart/cart.js';
 import type { AppDeps, AppEnv } from '../context.js';
+import { pricingContextFor } from '../pricing-context.js';
 import { cartForChange, currentCartId } from '../cart-session.js';
 import { fieldErrors, readForm } from '../forms.js';
 import { htmlResponse } from '../compression.js';
@@ -40,16 +40,7 @@ export function cartRoutes(deps: AppDeps) {
 
   async function totalsOf(c: Context<AppEnv>, cart: CartView | undefined): Promise<CartTotals | undefined> {
     if (!cart) return undefined;
-    const tree = await deps.catalog.categoryTree();
-    return calculateCartTotals(db, cart, {
-      userId: c.get('user')?.id ?? null,
-      email: c.get('user')?.email ?? null,
-      country: config.STORE_COUNTRY,
-      settings: { pricesIncludeTax: config.PRICES_INCLUDE_TAX, taxShipping: config.TAX_SHIPPING },
-      currency: config.CURRENCY,
-      expandCategories: (ids) => ids.flatMap((id) => (tree.byId.has(id) ? descendantIds(tree.byId.get(id)!) : [id])),
-      now: new Date(),
-    });
+    return calculateCartTotals(db, cart, { ...(await pricingContextFor(deps, c)), country: config.STORE_COUNTRY });
   }
 
   /** The cart page, whole; the badge counts the cart just loaded instead of asking again. */

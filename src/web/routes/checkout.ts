@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { addressForm, emailField } from '../../accounts/account-forms.js';
-import { descendantIds } from '../../catalog/categories.js';
 import { calculateCartTotals } from '../../cart/cart-totals.js';
 import { loadCart, type CartView } from '../../cart/cart-view.js';
 import { isCountryCode } from '../../lib/countries.js';
@@ -17,6 +16,7 @@ import { StripePayPage } from '../../../views/checkout/pay.js';
 import { OrderPage, OrdersListPage } from '../../../views/orders/order.js';
 import type { FieldErrors } from '../../../views/components/field.js';
 import type { AppDeps, AppEnv } from '../context.js';
+import { pricingContextFor } from '../pricing-context.js';
 import { currentCartId } from '../cart-session.js';
 import { orderPath, sendOrderConfirmation } from '../order-mail.js';
 import { NotFoundError } from '../errors.js';
@@ -43,17 +43,11 @@ export function checkoutRoutes(deps: AppDeps) {
   const { db, config, payments } = deps;
 
   async function pricingFor(c: Context<AppEnv>, cart: CartView, place: { country: string; state?: string; shippingMethod?: string }) {
-    const tree = await deps.catalog.categoryTree();
     return calculateCartTotals(db, cart, {
-      userId: c.get('user')?.id ?? null,
-      email: c.get('user')?.email ?? null,
+      ...(await pricingContextFor(deps, c)),
       country: place.country,
       ...(place.state ? { region: place.state } : {}),
       ...(place.shippingMethod ? { shippingCode: place.shippingMethod } : {}),
-      settings: { pricesIncludeTax: config.PRICES_INCLUDE_TAX, taxShipping: config.TAX_SHIPPING },
-      currency: config.CURRENCY,
-      expandCategories: (ids) => ids.flatMap((id) => (tree.byId.has(id) ? descendantIds(tree.byId.get(id)!) : [id])),
-      now: new Date(),
     });
   }
 
@@ -145,12 +139,8 @@ export function checkoutRoutes(deps: AppDeps) {
         shippingMethodCode: shipping_method,
         paymentProvider: payments.name,
         holdMinutes: HOLD_MINUTES,
-        pricing: {
-          settings: { pricesIncludeTax: config.PRICES_INCLUDE_TAX, taxShipping: config.TAX_SHIPPING },
-          currency: config.CURRENCY,
-          expandCategories: (ids) => ids,
-          now: new Date(),
-        },
+        // The same pricing as the cart page: a coupon on a category covers the categories below it.
+        pricing: await pricingContextFor(deps, c),
       }));
     } catch (error) {
       if (error instanceof CheckoutError) return page(c, cart, values, { formError: error.message }, error.status);
