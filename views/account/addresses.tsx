@@ -1,5 +1,6 @@
 import type { UserAddress } from '../../src/db/schema-accounts.js';
-import { countryName, countryOptions } from '../../src/lib/countries.js';
+import { countryName } from '../../src/lib/countries.js';
+import { CountrySelect } from '../components/country-select.js';
 import { Field, Notice, type FieldErrors } from '../components/field.js';
 import type { LayoutProps } from '../layouts/shop.js';
 import { AccountFrame } from './account.js';
@@ -192,43 +193,5 @@ function AddressForm({ action, method, values, errors, submitLabel }: AddressFor
         {submitLabel}
       </button>
     </form>
-  );
-}
-
-/** The ISO 3166-1 countries by name; the server accepts only these codes. */
-function CountrySelect({ value, errors }: { value: string | undefined; errors: FieldErrors | undefined }): JSX.Element {
-  const error = errors?.country;
-  const selected = value?.trim().toUpperCase() ?? '';
-  return (
-    <div class="field">
-      <label for="field-country" class="label">
-        Country
-      </label>
-      <select
-        id="field-country"
-        name="country"
-        class="input"
-        autocomplete="country"
-        required
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? 'field-country-error' : undefined}
-      >
-        <option value="" selected={selected === ''}>
-          Choose a country
-        </option>
-        {countryOptions().map((country) => (
-          <option value={country.code} selected={country.code === selected} safe>
-            {country.name}
-          </option>
-        ))}
-      </select>
-      {error ? (
-        <p id="field-country-error" class="field-error" safe>
-          {error}
-        </p>
-      ) : (
-        ''
-      )}
-    </div>
   );
 }

@@ -5,6 +5,7 @@ import { MAX_LINE_QUANTITY } from '../../src/cart/carts.js';
 import { formatMoney } from '../../src/lib/money.js';
 import { Notice } from '../components/field.js';
 import { ProductImage } from '../components/product-image.js';
+import { TotalsList } from './totals.js';
 import { CART_COUNT_ID, ShopLayout, type LayoutProps } from '../layouts/shop.js';
 
 export const CART_ID = 'cart';
@@ -77,6 +78,17 @@ function CartForm({ action, method, class: className, children }: { action: stri
   );
 }
 
+/** Removes a line, from the cart or from saved-for-later; the product's name is read out with the button. */
+function RemoveLineForm({ line }: { line: CartLineView }): JSX.Element {
+  return (
+    <CartForm action={`/cart/items/${line.id}`} method="DELETE">
+      <button type="submit" class="btn-secondary">
+        Remove<span class="sr-only" safe>{` ${line.name}`}</span>
+      </button>
+    </CartForm>
+  );
+}
+
 function CartLine({ line, currency }: { line: CartLineView; currency: string }): JSX.Element {
   const flags = lineFlags(line);
   const options = Object.entries(line.options).map(([name, value]) => `${name}: ${value}`).join(' · ');
@@ -133,11 +145,7 @@ function CartLine({ line, currency }: { line: CartLineView; currency: string }):
               Save for later
             </button>
           </CartForm>
-          <CartForm action={`/cart/items/${line.id}`} method="DELETE">
-            <button type="submit" class="btn-secondary">
-              Remove<span class="sr-only" safe>{` ${line.name}`}</span>
-            </button>
-          </CartForm>
+          <RemoveLineForm line={line} />
         </div>
       </div>
     </li>
@@ -145,46 +153,19 @@ function CartLine({ line, currency }: { line: CartLineView; currency: string }):
 }
 
 function CartSummary({ totals, currency }: { totals: CartTotals; currency: string }): JSX.Element {
-  const { pricing } = totals;
-  const money = (cents: number) => formatMoney(cents, currency);
   const rate = `${(totals.taxRateBasisPoints / 100).toLocaleString('en', { maximumFractionDigits: 2 })} %`;
   return (
     <aside class="panel h-fit" aria-label="Order summary">
       <h2 class="section-title mb-4">Summary</h2>
-      <dl class="grid grid-cols-[1fr_auto] gap-y-2 text-sm">
-        <dt>Subtotal</dt>
-        <dd data-cart-subtotal safe>
-          {money(pricing.subtotalCents)}
-        </dd>
-        {pricing.discountCents > 0 ? (
-          <>
-            <dt>
-              Discount (<span safe>{totals.coupon?.code ?? ''}</span>)
-            </dt>
-            <dd data-cart-discount safe>
-              {`−${money(pricing.discountCents)}`}
-            </dd>
-          </>
-        ) : (
-          ''
-        )}
-        <dt>
-          Shipping{totals.shipping ? <span class="text-slate-500" safe>{` (${totals.shipping.name}, estimate)`}</span> : ''}
-        </dt>
-        <dd data-cart-shipping safe>
-          {pricing.shippingCents === 0 ? 'Free' : money(pricing.shippingCents)}
-        </dd>
-        <dt>
-          <span safe>{totals.pricesIncludeTax ? `Includes ${totals.taxName} (${rate})` : `${totals.taxName} (${rate}, estimate)`}</span>
-        </dt>
-        <dd data-cart-tax safe>
-          {money(pricing.taxCents)}
-        </dd>
-        <dt class="border-t border-slate-200 pt-2 text-base font-bold">Total</dt>
-        <dd class="border-t border-slate-200 pt-2 text-base font-bold" data-cart-total safe>
-          {money(pricing.totalCents)}
-        </dd>
-      </dl>
+      <TotalsList
+        pricing={totals.pricing}
+        currency={currency}
+        labels={{
+          discount: `Discount (${totals.coupon?.code ?? ''})`,
+          shipping: totals.shipping ? `Shipping (${totals.shipping.name}, estimate)` : 'Shipping',
+          tax: totals.pricesIncludeTax ? `Includes ${totals.taxName} (${rate})` : `${totals.taxName} (${rate}, estimate)`,
+        }}
+      />
       <p class="mt-2 text-xs text-slate-600">Shipping and tax are estimated for the store's country until you give an address at checkout.</p>
       <a href="/checkout" class="btn-primary mt-4 w-full">
         Checkout
@@ -255,11 +236,7 @@ function SavedForLater({ lines, currency }: { lines: CartLineView[]; currency: s
                   Move to cart
                 </button>
               </CartForm>
-              <CartForm action={`/cart/items/${line.id}`} method="DELETE">
-                <button type="submit" class="btn-secondary">
-                  Remove<span class="sr-only" safe>{` ${line.name}`}</span>
-                </button>
-              </CartForm>
+              <RemoveLineForm line={line} />
             </div>
           </li>
         ))}

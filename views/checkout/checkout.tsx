@@ -1,9 +1,10 @@
 import type { CartTotals } from '../../src/cart/cart-totals.js';
 import type { CartView } from '../../src/cart/cart-view.js';
-import { countryOptions } from '../../src/lib/countries.js';
 import { formatMoney } from '../../src/lib/money.js';
+import { CountrySelect } from '../components/country-select.js';
 import { Field, Notice, type FieldErrors } from '../components/field.js';
 import { ShopLayout, type LayoutProps } from '../layouts/shop.js';
+import { TotalsList } from '../cart/totals.js';
 
 export const CHECKOUT_SUMMARY_ID = 'checkout-summary';
 
@@ -85,32 +86,7 @@ export function CheckoutPage(props: CheckoutProps): JSX.Element {
               hx-sync="this:replace"
             >
               <Field name="state" label="State or region (optional)" value={values.state} errors={errors} autocomplete="address-level1" required={false} maxlength={100} />
-              <div class="field">
-                <label for="field-country" class="label">
-                  Country
-                </label>
-                <select
-                  id="field-country"
-                  name="country"
-                  class="input"
-                  autocomplete="country"
-                  aria-invalid={errors?.country ? 'true' : undefined}
-                  aria-describedby={errors?.country ? 'field-country-error' : undefined}
-                >
-                  {countryOptions().map((choice) => (
-                    <option value={choice.code} selected={choice.code === values.country} safe>
-                      {choice.name}
-                    </option>
-                  ))}
-                </select>
-                {errors?.country ? (
-                  <p id="field-country-error" class="field-error" safe>
-                    {errors.country}
-                  </p>
-                ) : (
-                  ''
-                )}
-              </div>
+              <CountrySelect value={values.country} errors={errors} />
               <fieldset class="field">
                 <legend class="label">Shipping method</legend>
                 {props.totals.shippingOptions.map((option) => (
@@ -171,34 +147,17 @@ export function CheckoutSummary({ cart, totals, currency }: { cart: CartView; to
           </li>
         ))}
       </ul>
-      <dl class="grid grid-cols-[1fr_auto] gap-y-2 border-t border-slate-200 pt-3 text-sm">
-        <dt>Subtotal</dt>
-        <dd data-cart-subtotal safe>
-          {money(pricing.subtotalCents)}
-        </dd>
-        {pricing.discountCents > 0 ? (
-          <>
-            <dt>Discount</dt>
-            <dd data-cart-discount safe>
-              {`−${money(pricing.discountCents)}`}
-            </dd>
-          </>
-        ) : (
-          ''
-        )}
-        <dt safe>{`Shipping${totals.shipping ? ` (${totals.shipping.name})` : ''}`}</dt>
-        <dd data-cart-shipping safe>
-          {pricing.shippingCents === 0 ? 'Free' : money(pricing.shippingCents)}
-        </dd>
-        <dt safe>{totals.pricesIncludeTax ? `Includes ${totals.taxName}` : totals.taxName}</dt>
-        <dd data-cart-tax safe>
-          {money(pricing.taxCents)}
-        </dd>
-        <dt class="border-t border-slate-200 pt-2 text-base font-bold">Total</dt>
-        <dd class="border-t border-slate-200 pt-2 text-base font-bold" data-cart-total safe>
-          {money(pricing.totalCents)}
-        </dd>
-      </dl>
+      <div class="border-t border-slate-200 pt-3">
+        <TotalsList
+          pricing={pricing}
+          currency={currency}
+          labels={{
+            discount: 'Discount',
+            shipping: totals.shipping ? `Shipping (${totals.shipping.name})` : 'Shipping',
+            tax: totals.pricesIncludeTax ? `Includes ${totals.taxName}` : totals.taxName,
+          }}
+        />
+      </div>
     </aside>
   );
 }
