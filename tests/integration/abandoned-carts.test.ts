@@ -103,8 +103,7 @@ describe('abandoned-cart reminders', () => {
     await ctx.database.db.updateTable('carts').set({ updated_at: new Date(Date.now() - 40 * HOUR) }).where('user_id', 'is', null).execute();
     const sent: MailMessage[] = [];
     await remindIdleCarts(ctx.database.db, job(sent));
-    expect(mailsTo(sent, emptied.user.email)).toEqual([]);
-    expect(mailsTo(sent, deactivated.user.email)).toEqual([]);
-    expect(sent.every((message) => message.to.includes('@'))).toBe(true);
+    // Every idle cart left is one of these three (earlier ones were reminded already): none gets mail.
+    expect(sent).toEqual([]);
   });
 });
