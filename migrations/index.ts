@@ -8,6 +8,7 @@ import * as listingBrandPriceIndex from './20261124000000_listing_brand_price_in
 import * as addCartReminderChoice from './20261124100000_add_cart_reminder_choice.js';
 import * as createOrders from './20261124200000_create_orders.js';
 import * as createReturnRequests from './20261124300000_create_return_requests.js';
+import * as createBackOffice from './20261125000000_create_back_office.js';
 
 /**
  * Every migration, by name, in order. Listed statically (not read from disk) so the same
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '20261124100000_add_cart_reminder_choice': addCartReminderChoice,
   '20261124200000_create_orders': createOrders,
   '20261124300000_create_return_requests': createReturnRequests,
+  '20261125000000_create_back_office': createBackOffice,
 };

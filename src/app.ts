@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { compression } from './web/compression.js';
@@ -26,6 +26,7 @@ import { sessionMiddleware } from './web/session.js';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { seoRoutes } from './web/routes/seo.js';
+import { CSV_UPLOAD_MAX_BYTES, IMAGE_UPLOAD_MAX_BYTES } from './web/upload-limits.js';
 
 /**
  * Stripe's origins, on the one page that collects a card through Stripe.js (its Payment
@@ -34,6 +35,23 @@ import { seoRoutes } from './web/routes/seo.js';
  */
 function onStripePaymentPage(origins: string) {
   return (c: Context) => (c.req.path.startsWith('/checkout/pay/') ? origins : '');
+}
+
+const MB = 1024 * 1024;
+
+/** Image uploads (/admin/products/:id/images) and catalog CSVs (/admin/products/import) may be larger than a form. */
+function requestSizeLimits(): MiddlewareHandler<AppEnv> {
+  const limit = (maxSize: number, what: string) =>
+    bodyLimit({ maxSize, onError: () => { throw new HTTPException(413, { message: `${what} is larger than we accept (at most ${maxSize / MB} MB).` }); } });
+  const forms = limit(2 * MB, 'What you sent');
+  const images = limit(IMAGE_UPLOAD_MAX_BYTES + MB, 'The image');
+  const csv = limit(CSV_UPLOAD_MAX_BYTES + MB, 'The file');
+  return (c, next) => {
+    const path = c.req.path;
+    if (/^\/admin\/products\/\d+\/images/.test(path)) return images(c, next);
+    if (path === '/admin/products/import') return csv(c, next);
+    return forms(c, next);
+  };
 }
 
 /** The whole HTTP application; boot (server.ts) and tests build it the same way. */
@@ -77,8 +95,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.use(compression());
   app.use(crossSiteRequestGuard(new URL(deps.config.APP_URL).origin));
-  // Forms are small; a larger body is refused before it is read (uploads get their own limit).
-  app.use(bodyLimit({ maxSize: 2 * 1024 * 1024, onError: () => { throw new HTTPException(413, { message: 'What you sent is larger than we accept.' }); } }));
+  // Forms are small; a larger body is refused before it is read. Uploads have their own limits.
+  app.use(requestSizeLimits());
   app.use(sessionMiddleware(deps));
 
   app.route('/', operationsRoutes(deps));

@@ -19,7 +19,29 @@ export type AuditAction =
   | 'role.changed'
   | 'user.deactivated'
   | 'user.reactivated'
-  | 'account.deleted';
+  | 'account.deleted'
+  // The back office: every staff action, with the entity it touched and its before/after values.
+  | 'product.created'
+  | 'product.updated'
+  | 'product.deleted'
+  | 'product.image_added'
+  | 'product.image_updated'
+  | 'product.image_removed'
+  | 'category.created'
+  | 'category.updated'
+  | 'category.moved'
+  | 'category.deleted'
+  | 'catalog.imported'
+  | 'stock.adjusted'
+  | 'stock.threshold_changed'
+  | 'order.status_changed'
+  | 'order.refunded'
+  | 'order.note_added'
+  | 'return.decided'
+  | 'coupon.created'
+  | 'coupon.updated'
+  | 'coupon.expired'
+  | 'settings.changed';
 
 export interface AuditEvent {
   action: AuditAction;
@@ -27,6 +49,11 @@ export interface AuditEvent {
   subjectUserId?: number | null;
   ip?: string | null;
   details?: Record<string, string | number | boolean | null>;
+  /** What was acted on, e.g. { type: 'product', id: 42 }. */
+  entity?: { type: string; id: string | number };
+  /** The changed fields' values before and after (only what changed; never a secret). */
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
 }
 
 export async function recordAudit(db: DbOrTx, event: AuditEvent): Promise<void> {
@@ -38,6 +65,25 @@ export async function recordAudit(db: DbOrTx, event: AuditEvent): Promise<void> 
       subject_user_id: event.subjectUserId ?? event.actorUserId ?? null,
       ip: event.ip ?? null,
       details: JSON.stringify(event.details ?? {}),
+      entity_type: event.entity?.type ?? null,
+      entity_id: event.entity === undefined ? null : String(event.entity.id),
+      before: event.before ? JSON.stringify(event.before) : null,
+      after: event.after ? JSON.stringify(event.after) : null,
     })
     .execute();
+}
+
+/**
+ * The fields that differ between two versions of a record, as the audit trail's before/after
+ * pair. Compared by JSON value, so arrays and dates compare by content.
+ */
+export function changedFields<T extends Record<string, unknown>>(before: T, after: Partial<T>): { before: Partial<T>; after: Partial<T> } {
+  const was: Partial<T> = {};
+  const now: Partial<T> = {};
+  for (const key of Object.keys(after) as (keyof T)[]) {
+    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+    was[key] = before[key];
+    now[key] = after[key] as T[keyof T];
+  }
+  return { before: was, after: now };
 }

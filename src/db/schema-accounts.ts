@@ -67,6 +67,11 @@ export interface AuditEventsTable {
   subject_user_id: number | null;
   ip: string | null;
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  /** What the action was done to ('product', '42'); before/after are its changed fields. */
+  entity_type: string | null;
+  entity_id: string | null;
+  before: ColumnType<Record<string, unknown> | null, string | null | undefined, never>;
+  after: ColumnType<Record<string, unknown> | null, string | null | undefined, never>;
 }
 
 export interface DevMailTable {

@@ -37,6 +37,9 @@ export interface OrdersTable {
   payment_id: string | null;
   needs_review: string | null;
   tracking_number: string | null;
+  carrier: string | null;
+  shipped_at: Date | null;
+  delivered_at: Date | null;
   placed_at: CreatedAt;
   paid_at: Date | null;
   expires_at: Date | null;
@@ -87,7 +90,31 @@ export interface ReturnRequestsTable {
   decided_by: number | null;
 }
 
+export interface OrderNotesTable {
+  id: Generated<number>;
+  order_id: number;
+  author_user_id: number | null;
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface OrderRefundsTable {
+  id: Generated<number>;
+  order_id: number;
+  /** 1, 2, … per order: the provider's idempotency key is order-<number>-refund-<sequence>. */
+  sequence: number;
+  amount_cents: number;
+  status: 'pending' | 'succeeded' | 'failed';
+  provider_refund_id: string | null;
+  reason: Generated<string>;
+  restock: Generated<boolean>;
+  actor_user_id: number | null;
+  created_at: CreatedAt;
+}
+
 export interface OrdersTables {
+  order_notes: OrderNotesTable;
+  order_refunds: OrderRefundsTable;
   return_requests: ReturnRequestsTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;

@@ -50,6 +50,9 @@ export interface ProductsTable {
   /** Maintained by triggers for search (migrations/20261122010000_add_product_search.ts). */
   search_document: ColumnType<string, never, never>;
   search_text: ColumnType<string, never, never>;
+  seo_title: string | null;
+  seo_description: string | null;
+  tags: Generated<string[]>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -65,6 +68,8 @@ export interface ProductVariantsTable {
   weight_grams: number | null;
   position: Generated<number>;
   active: Generated<boolean>;
+  /** NULL: the store's default (app_settings 'low_stock_threshold'). */
+  low_stock_threshold: number | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -76,6 +81,22 @@ export interface ProductImagesTable {
   url: string;
   alt: Generated<string>;
   position: Generated<number>;
+  /** An uploaded file's server-made name; NULL for an image at an outside URL. */
+  storage_key: string | null;
+  content_type: string | null;
+  byte_size: number | null;
+}
+
+/** Written only by the trigger on product_variants (migrations/20261125000000_create_back_office.ts). */
+export interface StockMovementsTable {
+  id: Generated<number>;
+  variant_id: number;
+  delta: number;
+  stock_after: number;
+  reason: string;
+  note: Generated<string>;
+  actor_user_id: number | null;
+  occurred_at: CreatedAt;
 }
 
 /** The catalog's words for typo correction; kept by triggers on products (migrations/20261123200000_search_vocabulary.ts). */
@@ -91,6 +112,7 @@ export interface Database extends AccountsTables, CartsTables, OrdersTables {
   product_variants: ProductVariantsTable;
   product_images: ProductImagesTable;
   search_vocabulary: SearchVocabularyTable;
+  stock_movements: StockMovementsTable;
 }
 
 export type Category = Selectable<CategoriesTable>;
@@ -102,3 +124,4 @@ export type ProductVariant = Selectable<ProductVariantsTable>;
 export type NewProductVariant = Insertable<ProductVariantsTable>;
 export type ProductImage = Selectable<ProductImagesTable>;
 export type NewProductImage = Insertable<ProductImagesTable>;
+export type StockMovement = Selectable<StockMovementsTable>;

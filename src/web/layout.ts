@@ -31,7 +31,7 @@ export async function layoutFor(deps: AppDeps, c: Context<AppEnv>, options: { wi
 }
 
 /** A one-time message kept on the session (after a cart merge), removed once shown. */
-async function takeSessionNotice(deps: AppDeps, c: Context<AppEnv>): Promise<string | undefined> {
+export async function takeSessionNotice(deps: AppDeps, c: Context<AppEnv>): Promise<string | undefined> {
   const session = c.get('session');
   if (!session?.notice || isFragmentRequest(c)) return undefined;
   const { notice, ...rest } = session;

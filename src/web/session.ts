@@ -8,6 +8,7 @@ import { findUserById } from '../accounts/users.js';
 import type { User } from '../db/schema-accounts.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { clientIp } from './rate-limit.js';
+import { redirectTo } from './render.js';
 
 /**
  * The session cookie. `__Host-` (Secure, no Domain, Path=/) wherever the store is served over
@@ -85,9 +86,10 @@ export async function endSession(deps: AppDeps, c: Context<AppEnv>): Promise<voi
   c.set('user', undefined);
 }
 
+/** To the sign-in page and back; an htmx request is told to navigate rather than swap the login form into a fragment. */
 function toLogin(c: Context<AppEnv>): Response {
   const back = new URL(c.req.url);
-  return c.redirect(`/login?next=${encodeURIComponent(back.pathname + back.search)}`, 303);
+  return redirectTo(c, `/login?next=${encodeURIComponent(back.pathname + back.search)}`);
 }
 
 /** Account screens: visitors are sent to sign in and come back; nothing here is cached. */
@@ -107,7 +109,7 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
     if (!user) return toLogin(c);
     if (user.role !== 'admin') throw new HTTPException(403, { message: 'This part of the store is for staff only.' });
     // Staff must use a second factor; until it is set up the back office stays shut.
-    if (!user.totp_key_encrypted) return c.redirect('/account/security/mfa?required=1', 303);
+    if (!user.totp_key_encrypted) return redirectTo(c, '/account/security/mfa?required=1');
     await next();
   };
 }

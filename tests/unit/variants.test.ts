@@ -9,6 +9,7 @@ const variant = (id: number, options: Record<string, string>, stock = 5): Produc
   options,
   price_cents: 1000,
   compare_at_cents: null,
+  low_stock_threshold: null,
   stock,
   weight_grams: null,
   position: id,

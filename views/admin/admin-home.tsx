@@ -1,15 +1,15 @@
-import { ShopLayout, type LayoutProps } from '../layouts/shop.js';
+import { AdminLayout, type AdminLayoutProps } from '../layouts/admin.js';
 
-/** The back office's front page; the dashboard proper (sales, stock, orders) comes with the back-office issue. */
-export function AdminHomePage({ layout, adminName }: { layout: LayoutProps; adminName: string }): JSX.Element {
+/** The back office's front page; the dashboard proper (sales, stock, orders) is being built. */
+export function AdminHomePage({ layout }: { layout: AdminLayoutProps }): JSX.Element {
   return (
-    <ShopLayout layout={layout} title="Back office" meta={{ robots: 'noindex' }}>
+    <AdminLayout layout={layout} section="dashboard" title="Dashboard">
       <h1 class="page-title" data-admin-home>
-        Back office
+        Dashboard
       </h1>
       <p class="mt-2 text-slate-700" safe>
-        Signed in as {adminName}.
+        Signed in as {layout.adminName}.
       </p>
-    </ShopLayout>
+    </AdminLayout>
   );
 }
