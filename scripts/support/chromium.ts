@@ -17,8 +17,11 @@ export function launchChromium(): Promise<Browser> {
  * A context that only talks to the store: product pictures are remote URLs, and without a
  * network a page would wait on them, so they fail at once (pages must look right without them).
  */
-export async function newStoreContext(browser: Browser, options: { viewport: ViewportSize; javaScriptEnabled?: boolean }): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: options.viewport, javaScriptEnabled: options.javaScriptEnabled ?? true });
+export async function newStoreContext(
+  browser: Browser,
+  options: { viewport: ViewportSize; javaScriptEnabled?: boolean; storageState?: Awaited<ReturnType<BrowserContext['storageState']>> },
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: options.viewport, javaScriptEnabled: options.javaScriptEnabled ?? true, storageState: options.storageState });
   await context.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname), (route) => route.abort());
   return context;
 }

@@ -1,0 +1,44 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { signInAdminInBrowser } from './support/admin-browser.js';
+import { launchChromium, newStoreContext, viewports } from './support/chromium.js';
+import { childEnv, startServer } from './support/start-server.js';
+
+/**
+ * `npm run shoot -- --out DIR /admin /admin/products …`: starts the demo store on a fresh
+ * embedded database, signs in as an admin (with a second factor), and saves each path at
+ * phone and desktop sizes, with JavaScript on and off, for a person to look at.
+ */
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'shots' } } });
+const outDir = resolve(values.out!);
+const admin = { email: 'owner@example.test', password: 'screenshots only passphrase' };
+const dataDir = mkdtempSync(join(tmpdir(), 'hyperstore-shoot-'));
+const server = await startServer(childEnv({ NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: undefined, REDIS_URL: undefined, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }));
+const browser = await launchChromium();
+try {
+  mkdirSync(outDir, { recursive: true });
+  // One sign-in (a TOTP code works once), then every window size and script setting shares its cookies.
+  const first = await newStoreContext(browser, { viewport: viewports.desktop });
+  await signInAdminInBrowser(await first.newPage(), server.url, admin);
+  const signedIn = await first.storageState();
+  await first.close();
+  for (const [size, viewport] of Object.entries(viewports)) {
+    for (const javaScriptEnabled of [true, false]) {
+      const context = await newStoreContext(browser, { viewport, javaScriptEnabled, storageState: signedIn });
+      const page = await context.newPage();
+      for (const path of positionals) {
+        await page.goto(server.url + path, { waitUntil: 'load' });
+        const file = join(outDir, `${path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'root'}-${size}-${javaScriptEnabled ? 'js' : 'nojs'}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        console.log(`wrote ${file}`);
+      }
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
