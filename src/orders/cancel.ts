@@ -27,7 +27,7 @@ export async function cancelOrder(db: Db, payments: PaymentProvider, order: Orde
   await db.transaction().execute(async (trx) => {
     const moved = await moveOrderIn(trx, order.id, order.status, 'cancelled', actor, 'cancelled and refunded', { refunded_cents: order.total_cents });
     if (!moved) throw new CancelError('The order changed meanwhile; look at it again.');
-    await restock(trx, order.id);
+    await restock(trx, order.id, { reason: 'cancelled' });
     await trx.deleteFrom('coupon_redemptions').where('order_id', '=', order.id).execute();
   });
 }

@@ -93,6 +93,9 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ 
       .orderBy('id')
       .forUpdate()
       .execute();
+    // The stock history (a trigger, decision 0009) records the decrements below as this order's sale.
+    const number = newOrderNumber();
+    await sql`SELECT set_config('hyperstore.stock_reason', 'sale', true), set_config('hyperstore.stock_note', ${number}, true), set_config('hyperstore.actor_user_id', '', true)`.execute(trx);
     for (const line of byVariant) {
       const taken = await trx
         .updateTable('product_variants')
@@ -107,7 +110,7 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ 
     const order = await trx
       .insertInto('orders')
       .values({
-        number: newOrderNumber(),
+        number,
         user_id: input.userId,
         cart_id: input.cartId,
         email: input.email,

@@ -4,13 +4,17 @@ import type { OrderEventsTable } from '../db/schema-orders.js';
 import { checkTransition, type OrderStatus } from './status.js';
 
 type Actor = OrderEventsTable['actor'];
+/** Who moves an order: a named party, or a member of staff by user id (kept on the event). */
+export type MoveActor = Actor | { staffId: number };
+
+const staffIdOf = (actor: MoveActor): number | undefined => (typeof actor === 'string' ? undefined : actor.staffId);
 
 /**
  * Moves an order from `from` to `to` if it is still in `from` (a conditional UPDATE: of two
  * racing callers, say the return URL and the webhook, exactly one moves it) and records the
  * event. Returns false when the order had already moved on.
  */
-async function move(db: DbOrTx, orderId: number, from: OrderStatus, to: OrderStatus, actor: Actor, note = '', extra: Record<string, unknown> = {}): Promise<boolean> {
+async function move(db: DbOrTx, orderId: number, from: OrderStatus, to: OrderStatus, actor: MoveActor, note = '', extra: Record<string, unknown> = {}): Promise<boolean> {
   const refused = checkTransition(from, to);
   if (refused) throw new Error(refused);
   const moved = await db
@@ -20,7 +24,11 @@ async function move(db: DbOrTx, orderId: number, from: OrderStatus, to: OrderSta
     .where('status', '=', from)
     .executeTakeFirst();
   if (moved.numUpdatedRows === 0n) return false;
-  await db.insertInto('order_events').values({ order_id: orderId, from_status: from, to_status: to, actor, note }).execute();
+  const staffId = staffIdOf(actor);
+  await db
+    .insertInto('order_events')
+    .values({ order_id: orderId, from_status: from, to_status: to, actor: staffId === undefined ? (actor as Actor) : 'staff', actor_user_id: staffId ?? null, note })
+    .execute();
   return true;
 }
 
@@ -50,10 +58,11 @@ export async function releaseUnpaidOrder(db: Db, orderId: number, actor: Actor, 
   return db.transaction().execute((trx) => releaseUnpaidOrderIn(trx, orderId, actor, note));
 }
 
-export async function releaseUnpaidOrderIn(trx: DbOrTx, orderId: number, actor: Actor, note: string): Promise<boolean> {
+export async function releaseUnpaidOrderIn(trx: DbOrTx, orderId: number, actor: MoveActor, note: string): Promise<boolean> {
   const cancelled = await move(trx, orderId, 'pending', 'cancelled', actor, note, { expires_at: null });
   if (!cancelled) return false;
-  await restock(trx, orderId);
+  const staffId = staffIdOf(actor);
+  await restock(trx, orderId, { reason: 'cancelled', ...(staffId === undefined ? {} : { staffId }) });
   await trx.deleteFrom('coupon_redemptions').where('order_id', '=', orderId).execute();
   return true;
 }
@@ -61,8 +70,18 @@ export async function releaseUnpaidOrderIn(trx: DbOrTx, orderId: number, actor: 
 /** A status move inside the caller's transaction, for other settlements (refunds). */
 export { move as moveOrderIn };
 
-/** Puts an order's items back in stock (variants that still exist), in variant id order. */
-export async function restock(db: DbOrTx, orderId: number): Promise<void> {
+/** Why an order's goods went back on the shelf, as the stock history (stock_movements) records it. */
+export type RestockReason = 'restock' | 'cancelled' | 'refund';
+
+/**
+ * Puts an order's items back in stock (variants that still exist), in variant id order. The
+ * stock history is written by a trigger; one statement tells it why, which order (its number)
+ * and which member of staff, for the rest of this transaction (decision 0009).
+ */
+export async function restock(db: DbOrTx, orderId: number, why: { reason?: RestockReason; staffId?: number } = {}): Promise<void> {
+  await sql`SELECT set_config('hyperstore.stock_reason', ${why.reason ?? 'restock'}, true),
+    set_config('hyperstore.stock_note', coalesce((SELECT number FROM orders WHERE id = ${orderId}), ''), true),
+    set_config('hyperstore.actor_user_id', ${why.staffId === undefined ? '' : String(why.staffId)}, true)`.execute(db);
   const items = await db
     .selectFrom('order_items')
     .select(['variant_id', 'quantity'])

@@ -62,3 +62,56 @@ export function orderConfirmationMessage({ storeName, order, items, orderUrl }: 
   );
   return { to: order.email, subject, text, html };
 }
+
+interface ShippedInput {
+  storeName: string;
+  order: Pick<Order, 'number' | 'email' | 'carrier' | 'tracking_number'>;
+  orderUrl: string;
+}
+
+/** Sent when staff ship the order: who carries it and the tracking number to follow it by. */
+export function orderShippedMessage({ storeName, order, orderUrl }: ShippedInput): MailMessage {
+  const subject = `Your order has shipped: ${order.number}`;
+  const carrier = order.carrier ?? '';
+  const tracking = order.tracking_number ?? '';
+  const text = [`Your order ${order.number} has shipped.`, '', `Carrier: ${carrier}`, `Tracking number: ${tracking}`, '', `Your order: ${orderUrl}`, '', storeName].join('\n');
+  const html = String(
+    <EmailFrame storeName={storeName}>
+      <p safe>{`Your order ${order.number} has shipped.`}</p>
+      <p style="font-size:14px" safe>
+        {`Carrier: ${carrier}`}
+      </p>
+      <p style="font-size:14px" safe>
+        {`Tracking number: ${tracking}`}
+      </p>
+      <ActionLink href={orderUrl} label="View your order" />
+    </EmailFrame>,
+  );
+  return { to: order.email, subject, text, html };
+}
+
+interface RefundInput {
+  storeName: string;
+  order: Pick<Order, 'number' | 'email' | 'currency' | 'status' | 'refunded_cents' | 'total_cents'>;
+  amountCents: number;
+  orderUrl: string;
+}
+
+/** Sent when staff refund part or all of an order (a cancellation of a paid order included). */
+export function orderRefundMessage({ storeName, order, amountCents, orderUrl }: RefundInput): MailMessage {
+  const money = (cents: number) => formatMoney(cents, order.currency);
+  const headline = order.status === 'cancelled' ? `Your order ${order.number} is cancelled and refunded.` : `We have refunded ${money(amountCents)} of your order ${order.number}.`;
+  const subject = `Refund for your ${storeName} order ${order.number}`;
+  const detail = `Refunded: ${money(amountCents)} (in all: ${money(order.refunded_cents)} of ${money(order.total_cents)}). It goes back to the card you paid with and may take a few days to show.`;
+  const text = [headline, '', detail, '', `Your order: ${orderUrl}`, '', storeName].join('\n');
+  const html = String(
+    <EmailFrame storeName={storeName}>
+      <p safe>{headline}</p>
+      <p style="font-size:14px" safe>
+        {detail}
+      </p>
+      <ActionLink href={orderUrl} label="View your order" />
+    </EmailFrame>,
+  );
+  return { to: order.email, subject, text, html };
+}

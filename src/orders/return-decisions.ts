@@ -1,0 +1,34 @@
+import { recordAudit } from '../accounts/audit.js';
+import type { Db } from '../db/database.js';
+
+/**
+ * Staff approve or reject an open return request, once (a decided request is not changed
+ * again), with its audit row in the same transaction. Returns the order's number, or undefined
+ * when there is no such open request.
+ */
+export async function decideReturnAsStaff(
+  db: Db,
+  decision: { requestId: number; status: 'approved' | 'rejected'; staff: { actorId: number; ip: string | null } },
+): Promise<string | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const decided = await trx
+      .updateTable('return_requests')
+      .set({ status: decision.status, decided_at: new Date(), decided_by: decision.staff.actorId })
+      .where('id', '=', decision.requestId)
+      .where('status', '=', 'requested')
+      .returning('order_id')
+      .executeTakeFirst();
+    if (!decided) return undefined;
+    const order = await trx.selectFrom('orders').select(['id', 'number']).where('id', '=', decided.order_id).executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      action: 'return.decided',
+      actorUserId: decision.staff.actorId,
+      ip: decision.staff.ip,
+      entity: { type: 'return_request', id: decision.requestId },
+      before: { status: 'requested' },
+      after: { status: decision.status },
+      details: { order_number: order.number, order_id: order.id },
+    });
+    return order.number;
+  });
+}
