@@ -20,6 +20,7 @@ import { accountRoutes } from './web/routes/account.js';
 import { addressRoutes } from './web/routes/addresses.js';
 import { privacyRoutes } from './web/routes/privacy.js';
 import { adminRoutes } from './web/routes/admin.js';
+import { mediaRoutes } from './web/routes/media.js';
 import { authRoutes } from './web/routes/auth.js';
 import { devMailRoutes } from './web/routes/dev-mail.js';
 import { sessionMiddleware } from './web/session.js';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.config.SERVER_TIMING ?? !deps.config.isProduction) app.use(serverTiming());
   app.use(requestId({ limitLength: 64 }));
   app.use(requestLog(deps.log));
+  app.route('/', mediaRoutes(deps)); // before secureHeaders, which would overwrite its stricter CSP (see media.ts)
   app.use(
     secureHeaders({
       // A fresh nonce per response, in the header only: no page carries an inline script, so

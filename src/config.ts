@@ -62,8 +62,20 @@ const environmentSchema = z
     // A Server-Timing header (total and database time) on every response; on outside production.
     SERVER_TIMING: z.stringbool({ error: 'must be true or false' }).optional(),
     ABANDONED_CART_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+    // Uploaded images go to an S3-compatible bucket when these four are set, else to DATA_DIR/uploads.
+    S3_BUCKET: optionalText,
+    S3_ENDPOINT: optionalUrl(/^https?:$/, 'https://s3.eu-west-1.amazonaws.com'),
+    S3_ACCESS_KEY_ID: optionalText,
+    S3_SECRET_ACCESS_KEY: optionalText,
+    S3_REGION: z.string().trim().min(1).default('us-east-1'),
+    // Where browsers may fetch the bucket's files directly (a CDN); unset: /media serves them.
+    S3_PUBLIC_URL: optionalUrl(/^https?:$/, 'https://cdn.example.com'),
   })
   .superRefine((env, ctx) => {
+    const s3 = ['S3_BUCKET', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+    if (s3.some((name) => env[name]) && !s3.every((name) => env[name])) {
+      for (const name of s3.filter((missing) => !env[missing])) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any S3_ variable is set' });
+    }
     if (env.NODE_ENV !== 'production') return;
     if (!env.APP_SECRET) ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'is required in production' });
     if (!env.STRIPE_SECRET_KEY && env.PAYMENTS !== 'test') {
