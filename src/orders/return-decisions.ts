@@ -32,3 +32,14 @@ export async function decideReturnAsStaff(
     return order.number;
   });
 }
+
+/** The number of the order a return request belongs to, or undefined. */
+export async function findReturnOrderNumber(db: Db, requestId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('return_requests')
+    .innerJoin('orders', 'orders.id', 'return_requests.order_id')
+    .select('orders.number')
+    .where('return_requests.id', '=', requestId)
+    .executeTakeFirst();
+  return row?.number;
+}
