@@ -60,9 +60,12 @@ const auditedVariant = (variant: ProductVariant): AuditedVariant => ({
   active: variant.active,
 });
 
-/** Stock changes in this transaction are recorded by the trigger as staff edits, by this actor. */
-async function sayStockReason(trx: Tx, actor: Actor): Promise<void> {
-  await sql`SELECT set_config('hyperstore.stock_reason', ${'edit'}, true), set_config('hyperstore.actor_user_id', ${String(actor.actorId)}, true)`.execute(trx);
+/**
+ * Stock changes in this transaction are recorded by the trigger as staff edits by this actor;
+ * a new variant's first stock keeps the trigger's own reason, 'created'.
+ */
+async function sayStockReason(trx: Tx, actor: Actor, reason: 'edit' | '' = 'edit'): Promise<void> {
+  await sql`SELECT set_config('hyperstore.stock_reason', ${reason}, true), set_config('hyperstore.actor_user_id', ${String(actor.actorId)}, true)`.execute(trx);
 }
 
 /** Slug, category and SKUs checked against the database; throws ProductFormError naming each field. */
@@ -104,7 +107,7 @@ export async function createProduct(db: Db, actor: Actor, input: ProductInput): 
   return db
     .transaction()
     .execute(async (trx) => {
-      await sayStockReason(trx, actor);
+      await sayStockReason(trx, actor, '');
       await checkTaken(trx, { ...input, variants: input.variants.map((variant) => ({ ...variant, id: undefined })), removeIds: [] }, undefined, []);
       const { id } = await trx.insertInto('products').values(productRow(input)).returning('id').executeTakeFirstOrThrow();
       for (const [position, variant] of input.variants.entries()) {
