@@ -210,12 +210,16 @@ function RefundPanel({ detail, errors, values }: OrderDetailProps): JSX.Element 
           <input type="hidden" name="sequence" value={String(detail.nextRefundSequence)} />
           <Field name="amount" label={`Amount (${order.currency})`} value={typed?.amount ?? ''} errors={errors} hint={`At most ${money(left)}.`} maxlength={13} />
           <Field name="reason" label="Reason (staff only)" value={typed?.reason ?? ''} errors={errors} required={false} maxlength={500} />
-          {canRestock ? (
+          {canRestock || errors?.restock ? (
             <div class="field">
-              <label class="flex items-center gap-2 text-sm">
-                <input type="checkbox" name="restock" value="1" checked={typed?.restock === '1'} aria-describedby={errors?.restock ? 'field-restock-error' : undefined} />
-                Put the goods back in stock (not shipped yet)
-              </label>
+              {canRestock ? (
+                <label class="flex items-center gap-2 text-sm">
+                  <input type="checkbox" name="restock" value="1" checked={typed?.restock === '1'} aria-describedby={errors?.restock ? 'field-restock-error' : undefined} />
+                  Put the goods back in stock (not shipped yet)
+                </label>
+              ) : (
+                ''
+              )}
               {errors?.restock ? (
                 <p id="field-restock-error" class="field-error" safe>
                   {errors.restock}
