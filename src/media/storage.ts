@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AwsClient } from 'aws4fetch';
@@ -80,7 +80,9 @@ export function s3Storage(settings: S3Settings): MediaStorage {
   return {
     async put(key, bytes, contentType) {
       assertKey(key);
-      const response = await client.fetch(objectUrl(key), { method: 'PUT', body: bytes, headers: { 'Content-Type': contentType, 'Content-Length': String(bytes.length) } });
+      // The payload's hash and its type are signed too (allHeaders), so the bucket refuses either changed on the way.
+      const headers = { 'Content-Type': contentType, 'X-Amz-Content-Sha256': createHash('sha256').update(bytes).digest('hex') };
+      const response = await client.fetch(objectUrl(key), { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer>, headers, aws: { allHeaders: true } });
       if (!response.ok) throw await failed('upload', response);
     },
     async get(key) {
