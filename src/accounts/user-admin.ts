@@ -1,6 +1,6 @@
-import type { DbOrTx } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import type { Role } from '../db/schema-accounts.js';
-import { recordAudit } from './audit.js';
+import { changedFields, recordAudit } from './audit.js';
 import type { Sessions } from './sessions.js';
 
 export class CannotChangeOwnAccountError extends Error {
@@ -10,48 +10,45 @@ export class CannotChangeOwnAccountError extends Error {
   }
 }
 
-interface StaffChange {
+export interface AccessChange {
   actorId: number | null;
   userId: number;
   ip?: string | null;
+  role?: Role;
+  active?: boolean;
 }
 
 /**
- * Deactivates or reactivates an account. Deactivation ends every session of the user at once,
- * so a fired employee or an abusive account is out now, not when a cookie expires.
+ * Staff change a user's role and/or whether the account is active, with one audit row per
+ * change in the same transaction. Deactivation ends every session of the user at once, so a
+ * fired employee or an abusive account is out now, not when a cookie expires; a role change
+ * ends them too (a promoted admin must then sign in with a second factor). Sessions live in
+ * the store, so they are ended once the change is committed; until then (and always) a request
+ * from a deactivated account is refused anyway, because every request reads `active`.
  * Returns false when there is no such user.
  */
-export async function setUserActive(db: DbOrTx, sessions: Sessions, change: StaffChange & { active: boolean }): Promise<boolean> {
+export async function changeUserAccess(db: Db, sessions: Sessions, change: AccessChange): Promise<boolean> {
   if (change.actorId === change.userId) throw new CannotChangeOwnAccountError();
-  const updated = await db.updateTable('users').set({ active: change.active, updated_at: new Date() }).where('id', '=', change.userId).executeTakeFirst();
-  if (updated.numUpdatedRows === 0n) return false;
-  if (!change.active) await sessions.invalidateAllForUser(change.userId);
-  await recordAudit(db, {
-    action: change.active ? 'user.reactivated' : 'user.deactivated',
-    actorUserId: change.actorId,
-    subjectUserId: change.userId,
-    ip: change.ip ?? null,
+  const changed = await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('users').select(['role', 'active']).where('id', '=', change.userId).forUpdate().executeTakeFirst();
+    if (!before) return undefined;
+    const diff = changedFields(before, { role: change.role ?? before.role, active: change.active ?? before.active });
+    if (diff.after.role === undefined && diff.after.active === undefined) return diff;
+    await trx
+      .updateTable('users')
+      .set({ ...diff.after, updated_at: new Date() })
+      .where('id', '=', change.userId)
+      .execute();
+    const common = { actorUserId: change.actorId, subjectUserId: change.userId, ip: change.ip ?? null, entity: { type: 'user', id: change.userId } };
+    if (diff.after.role !== undefined) {
+      await recordAudit(trx, { ...common, action: 'role.changed', details: { from: before.role, to: diff.after.role }, before: { role: before.role }, after: { role: diff.after.role } });
+    }
+    if (diff.after.active !== undefined) {
+      await recordAudit(trx, { ...common, action: diff.after.active ? 'user.reactivated' : 'user.deactivated', before: { active: before.active }, after: { active: diff.after.active } });
+    }
+    return diff;
   });
-  return true;
-}
-
-/**
- * Changes a user's role. Their sessions end: a privilege change gets a new session (and a
- * promoted admin must then sign in with a second factor). Returns false when there is no such user.
- */
-export async function changeUserRole(db: DbOrTx, sessions: Sessions, change: StaffChange & { role: Role }): Promise<boolean> {
-  if (change.actorId === change.userId) throw new CannotChangeOwnAccountError();
-  const before = await db.selectFrom('users').select('role').where('id', '=', change.userId).executeTakeFirst();
-  if (!before) return false;
-  if (before.role === change.role) return true;
-  await db.updateTable('users').set({ role: change.role, updated_at: new Date() }).where('id', '=', change.userId).execute();
-  await sessions.invalidateAllForUser(change.userId);
-  await recordAudit(db, {
-    action: 'role.changed',
-    actorUserId: change.actorId,
-    subjectUserId: change.userId,
-    ip: change.ip ?? null,
-    details: { from: before.role, to: change.role },
-  });
+  if (!changed) return false;
+  if (changed.after.role !== undefined || changed.after.active === false) await sessions.invalidateAllForUser(change.userId);
   return true;
 }
