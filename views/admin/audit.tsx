@@ -143,7 +143,9 @@ function AuditRow({ entry, orderNumbers }: { entry: AuditEntry; orderNumbers: Ma
   return (
     <tr data-audit-entry={String(entry.id)}>
       <td class="whitespace-nowrap">
-        <time datetime={entry.occurredAt.toISOString()}>{when.format(entry.occurredAt)}</time>
+        <time datetime={entry.occurredAt.toISOString()} safe>
+          {when.format(entry.occurredAt)}
+        </time>
       </td>
       <td data-audit-actor>
         {entry.actor ? (
@@ -227,7 +229,7 @@ function Changes({ entry }: { entry: AuditEntry }): JSX.Element {
 function KeysetPager({ filter, result }: AuditPageProps): JSX.Element {
   if (result.newerThan === null && result.olderThan === null) return '';
   const link = (href: string, label: string, rel: string) => (
-    <a href={href} rel={rel} hx-get={href} hx-target={`#${AUDIT_RESULTS_ID}`} hx-swap="outerHTML show:top" hx-push-url="true" class="btn-secondary">
+    <a href={href} rel={rel} hx-get={href} hx-target={`#${AUDIT_RESULTS_ID}`} hx-swap="outerHTML show:top" hx-push-url="true" class="btn-secondary" safe>
       {label}
     </a>
   );

@@ -128,7 +128,7 @@ function CouponUsage({ detail, currency }: { detail: CouponDetail; currency: str
         <p class="text-sm text-slate-700" safe>
           {couponValueText(detail.coupon, currency)}
         </p>
-        <p class="mt-2 text-sm text-slate-700" data-coupon-uses>
+        <p class="mt-2 text-sm text-slate-700" data-coupon-uses safe>
           {usageText(detail)}
         </p>
         {detail.byCustomer.length ? (
@@ -149,7 +149,7 @@ function CouponUsage({ detail, currency }: { detail: CouponDetail; currency: str
                     <td class="max-w-52 truncate" safe>
                       {row.email}
                     </td>
-                    <td class="num">{String(row.uses)}</td>
+                    <td class="num">{row.uses}</td>
                   </tr>
                 ))}
               </tbody>

@@ -18,7 +18,7 @@ const day = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'sho
 
 export function CouponStatePill({ state }: { state: CouponState }): JSX.Element {
   return (
-    <span class={stateClass[state]} data-coupon-state={state}>
+    <span class={stateClass[state]} data-coupon-state={state} safe>
       {stateText[state]}
     </span>
   );
@@ -98,7 +98,7 @@ export function CouponResults(props: CouponListProps): JSX.Element {
   return (
     <section id={COUPON_RESULTS_ID} aria-label="Coupon list" data-loading-dim>
       <p class="mb-3 text-sm text-slate-600" role="status">
-        {String(props.total)} {props.total === 1 ? 'coupon' : 'coupons'}
+        {props.total} {props.total === 1 ? 'coupon' : 'coupons'}
       </p>
       {props.items.length === 0 ? (
         <p class="panel text-slate-700">No coupons yet.</p>

@@ -30,7 +30,9 @@ export function DashboardPage(props: DashboardProps): JSX.Element {
       <h1 class="page-title" data-admin-home>
         Dashboard
       </h1>
-      <p class="mt-1 mb-6 text-sm text-slate-600">Sales are paid orders, net of refunds, in {layout.currency}; days are UTC.</p>
+      <p class="mt-1 mb-6 text-sm text-slate-600" safe>
+        Sales are paid orders, net of refunds, in {layout.currency}; days are UTC.
+      </p>
       <dl class="stat-grid">
         <Stat id="today" label="Today" figures={report.today} money={money} />
         <Stat id="week" label="Last 7 days" figures={report.week} money={money} />
@@ -42,7 +44,7 @@ export function DashboardPage(props: DashboardProps): JSX.Element {
           </dd>
         </div>
       </dl>
-      <section class="dash-panel" aria-labelledby="sales-chart-heading">
+      <section class="dash-panel mb-6" aria-labelledby="sales-chart-heading">
         <h2 id="sales-chart-heading" class="section-title mb-3">
           Sales, last 30 days
         </h2>
@@ -66,7 +68,7 @@ function Stat({ id, label, figures, money }: { id: string; label: string; figure
         {money(figures.revenueCents)}
       </dd>
       <dd>
-        <span data-stat={`${id}-orders`}>{String(figures.orders)}</span> {figures.orders === 1 ? 'order' : 'orders'}
+        <span data-stat={`${id}-orders`}>{figures.orders}</span> {figures.orders === 1 ? 'order' : 'orders'}
       </dd>
     </div>
   );
@@ -84,7 +86,10 @@ export function LatestOrders({ orders, now }: { orders: LatestOrder[]; now: Date
           Latest orders
         </h2>
         <p class="text-xs text-slate-600">
-          Updated <time datetime={now.toISOString()}>{clock.format(now)} UTC</time>
+          Updated{' '}
+          <time datetime={now.toISOString()} safe>
+            {clock.format(now)} UTC
+          </time>
         </p>
       </div>
       {orders.length === 0 ? (
@@ -110,14 +115,18 @@ export function LatestOrders({ orders, now }: { orders: LatestOrder[]; now: Date
                       {order.number}
                     </a>
                     <div class="text-xs text-slate-600">
-                      <time datetime={order.placedAt}>{when.format(new Date(order.placedAt))}</time>
+                      <time datetime={order.placedAt} safe>
+                        {when.format(new Date(order.placedAt))}
+                      </time>
                     </div>
                   </td>
                   <td class="max-w-48 truncate" safe>
                     {order.email}
                   </td>
                   <td>
-                    <span class="status-pill">{statusLabels[order.status]}</span>
+                    <span class="status-pill" safe>
+                      {statusLabels[order.status]}
+                    </span>
                   </td>
                   <td class="num" safe>
                     {formatMoney(order.totalCents, order.currency)}
@@ -144,11 +153,11 @@ function OrdersByStatus({ report }: { report: SalesReport }): JSX.Element {
         <ul class="grid grid-cols-2 gap-2 text-sm sm:grid-cols-3">
           {report.byStatus.map((row) => (
             <li class="flex items-center justify-between gap-2 rounded-lg border border-slate-200 px-3 py-2">
-              <a class="text-link" href={`/admin/orders?status=${row.status}`}>
+              <a class="text-link" href={`/admin/orders?status=${row.status}`} safe>
                 {statusLabels[row.status]}
               </a>
               <span class="font-semibold tabular-nums" data-status-count={row.status}>
-                {String(row.orders)}
+                {row.orders}
               </span>
             </li>
           ))}
@@ -189,7 +198,7 @@ function TopProducts({ report, money }: { report: SalesReport; money: (cents: nu
                     </a>
                   </th>
                   <td class="num" data-units>
-                    {String(product.units)}
+                    {product.units}
                   </td>
                   <td class="num" data-revenue safe>
                     {money(product.revenueCents)}
@@ -242,8 +251,8 @@ function LowStock({ rows }: { rows: InventoryRow[] }): JSX.Element {
                       {row.sku}
                     </div>
                   </th>
-                  <td class="num">{String(row.stock)}</td>
-                  <td class="num">{String(row.threshold)}</td>
+                  <td class="num">{row.stock}</td>
+                  <td class="num">{row.threshold}</td>
                 </tr>
               ))}
             </tbody>

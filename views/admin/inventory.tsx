@@ -46,6 +46,10 @@ export function inventoryHref(q: string, filter: StockFilter, page = 1): string 
   return query ? `/admin/inventory?${query}` : '/admin/inventory';
 }
 
+function thresholdText(row: Pick<InventoryRow, 'ownThreshold' | 'threshold'>): string {
+  return row.ownThreshold === null ? `${row.threshold} (default)` : String(row.threshold);
+}
+
 function optionsText(options: Record<string, string>): string {
   return Object.entries(options)
     .map(([name, value]) => `${name}: ${value}`)
@@ -69,7 +73,7 @@ export function InventoryPage(props: InventoryListProps): JSX.Element {
           </label>
           <select id="inventory-filter" name="filter" class="input">
             {(['all', 'low', 'out'] as const).map((filter) => (
-              <option value={filter} selected={filter === props.filter}>
+              <option value={filter} selected={filter === props.filter} safe>
                 {filterLabels[filter]}
               </option>
             ))}
@@ -90,7 +94,7 @@ export function InventoryResults(props: InventoryListProps): JSX.Element {
   return (
     <section id={INVENTORY_RESULTS_ID} aria-label="Variants" data-loading-dim>
       <p class="mb-3 text-sm text-slate-600" role="status">
-        <span data-result-count>{String(props.total)}</span> {props.total === 1 ? 'variant' : 'variants'}
+        <span data-result-count>{props.total}</span> {props.total === 1 ? 'variant' : 'variants'}
         {props.q ? <span safe>{` matching “${props.q}”`}</span> : ''}
       </p>
       {props.rows.length === 0 ? (
@@ -128,11 +132,13 @@ export function InventoryResults(props: InventoryListProps): JSX.Element {
                   </td>
                   <td safe>{optionsText(row.options)}</td>
                   <td class="num" data-stock>
-                    {String(row.stock)}
+                    {row.stock}
                   </td>
-                  <td class="num">{row.ownThreshold === null ? `${row.threshold} (default)` : String(row.threshold)}</td>
+                  <td class="num" safe>
+                    {thresholdText(row)}
+                  </td>
                   <td>
-                    <span class={statusClass[row.status]} data-stock-status={row.status}>
+                    <span class={statusClass[row.status]} data-stock-status={row.status} safe>
                       {statusText[row.status]}
                     </span>
                   </td>
@@ -208,16 +214,18 @@ export function VariantStockPage(props: VariantStockProps): JSX.Element {
       <dl class="stat-grid">
         <div class="stat">
           <dt>In stock</dt>
-          <dd data-stock>{String(variant.stock)}</dd>
+          <dd data-stock>{variant.stock}</dd>
         </div>
         <div class="stat">
           <dt>Low at</dt>
-          <dd>{variant.ownThreshold === null ? `${variant.threshold} (default)` : String(variant.threshold)}</dd>
+          <dd safe>{thresholdText(variant)}</dd>
         </div>
         <div class="stat">
           <dt>Status</dt>
           <dd>
-            <span class={statusClass[variant.status]}>{statusText[variant.status]}</span>
+            <span class={statusClass[variant.status]} safe>
+              {statusText[variant.status]}
+            </span>
           </dd>
         </div>
       </dl>
@@ -268,7 +276,7 @@ function AdjustForm({ variant, adjust }: VariantStockProps): JSX.Element {
           </label>
           <select id="field-reason" name="reason" class="input" required {...errorAttrs('field-reason', errors.reason)}>
             {STOCK_REASONS.map((reason) => (
-              <option value={reason} selected={values.reason === reason}>
+              <option value={reason} selected={values.reason === reason} safe>
                 {reasonLabels[reason]}
               </option>
             ))}
@@ -303,7 +311,7 @@ function ThresholdForm({ variant, storeThreshold, threshold }: VariantStockProps
             Low at or below
           </label>
           <p id="field-threshold-hint" class="field-hint">
-            Leave empty to use the store’s default ({String(storeThreshold)}).
+            Leave empty to use the store’s default ({storeThreshold}).
           </p>
           <input id="field-threshold" name="threshold" class="input w-32" inputmode="numeric" value={threshold?.value ?? (variant.ownThreshold === null ? '' : String(variant.ownThreshold))} {...errorAttrs('field-threshold', error, true)} />
           <ErrorText id="field-threshold" error={error} />
@@ -346,21 +354,21 @@ export function StockHistory(props: VariantStockProps): JSX.Element {
               {props.movements.map((movement) => (
                 <tr data-movement={String(movement.id)}>
                   <td class="whitespace-nowrap">
-                    <time datetime={movement.occurredAt.toISOString()}>{when.format(movement.occurredAt)}</time>
+                    <time datetime={movement.occurredAt.toISOString()} safe>
+                      {when.format(movement.occurredAt)}
+                    </time>
                   </td>
-                  <td class="num" data-delta>
+                  <td class="num" data-delta safe>
                     {movement.delta > 0 ? `+${movement.delta}` : `−${Math.abs(movement.delta)}`}
                   </td>
-                  <td class="num">{String(movement.stockAfter)}</td>
+                  <td class="num">{movement.stockAfter}</td>
                   <td data-reason safe>
                     {reasonLabels[movement.reason] ?? movement.reason}
                   </td>
                   <td data-note safe>
                     {movement.note}
                   </td>
-                  <td data-actor safe>
-                    {movement.actor ? movement.actor.email : 'System'}
-                  </td>
+                  <td data-actor>{movement.actor ? <span safe>{movement.actor.email}</span> : 'System'}</td>
                 </tr>
               ))}
             </tbody>

@@ -51,7 +51,7 @@ export function SalesChart({ days, currency }: { days: DailySales[]; currency: s
   return (
     <figure class="sales-chart">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby={`${SALES_CHART_TITLE_ID} ${SALES_CHART_DESC_ID}`} class="h-auto w-full" data-sales-chart>
-        <title id={SALES_CHART_TITLE_ID}>Revenue per day, last {String(days.length)} days</title>
+        <title id={SALES_CHART_TITLE_ID}>Revenue per day, last {days.length} days</title>
         <desc id={SALES_CHART_DESC_ID} safe>
           {chartDescription(days, currency)}
         </desc>
@@ -118,7 +118,7 @@ function SalesTable({ days, currency }: { days: DailySales[]; currency: string }
               <th scope="row" class="font-normal" safe>
                 {longDay.format(asDate(day.date))}
               </th>
-              <td class="num">{String(day.orders)}</td>
+              <td class="num">{day.orders}</td>
               <td class="num" safe>
                 {formatMoney(day.revenueCents, currency)}
               </td>
