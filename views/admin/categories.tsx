@@ -26,7 +26,7 @@ export function CategoriesPage({ layout, categories, values = emptyCategoryValue
       {categories.length === 0 ? (
         <p class="mb-6 text-sm text-slate-600">No categories yet.</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap relative">
           <table class="data-table" data-category-tree>
             <caption class="sr-only">Categories, each followed by its subcategories</caption>
             <thead>
@@ -139,7 +139,7 @@ export function CategoryEditPage({ layout, category, parents, values, errors, de
         <p class="mb-4 text-sm text-slate-700" safe>
           {empty
             ? 'This category holds no products and no subcategories, so it can be deleted.'
-            : `It holds ${category.product_count} product(s) and ${category.children.length} subcategory(ies): only an empty category can be deleted.`}
+            : `It holds ${category.product_count} ${category.product_count === 1 ? 'product' : 'products'} and ${category.children.length} ${category.children.length === 1 ? 'subcategory' : 'subcategories'}: only an empty category can be deleted.`}
         </p>
         <form method="post" action={`/admin/categories/${category.id}/delete`}>
           <button type="submit" class="btn-secondary">

@@ -108,7 +108,7 @@ function VariantsPanel({ values, errors }: { values: ProductFormValues; errors: 
         ))}
       </div>
       {errors?.variants ? <Notice tone="error" message={errors.variants} /> : ''}
-      <div class="table-wrap">
+      <div class="table-wrap relative">
         <table class="data-table variant-table" data-variants>
           <caption class="sr-only">Variants</caption>
           <thead>
@@ -160,7 +160,7 @@ function VariantRow({ row, variant, slots, optionNames, errors }: { row: number;
   const which = variant.sku ? `variant ${variant.sku}` : `variant ${row + 1}`;
   return (
     <tr data-variant-row={String(row)}>
-      <Cell name={`${p}sku`} label={`SKU of ${which}`} value={variant.sku} errors={errors} width="w-36" />
+      <Cell name={`${p}sku`} label={`SKU of ${which}`} value={variant.sku} errors={errors} width="w-44" />
       {slots.map((slot) => (
         <Cell name={`${p}option${slot + 1}`} label={`${optionNames[slot]?.trim() || `Option ${slot + 1}`} of ${which}`} value={variant.options[slot] ?? ''} errors={errors} width="w-28" />
       ))}

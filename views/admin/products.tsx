@@ -156,7 +156,7 @@ export function ProductResults({ currency, query, result }: { currency: string; 
       {result.rows.length === 0 ? (
         <p class="panel text-sm text-slate-700">No products match these filters.</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap relative">
           <table class="data-table">
             <caption class="sr-only">Products</caption>
             <thead>
