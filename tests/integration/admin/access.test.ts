@@ -62,7 +62,7 @@ describe('the back office', () => {
     const cookie = await logIn(ctx, customer.email);
     const before = await ctx.database.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
     for (const route of adminRoutes()) {
-      for (const headers of [{ Cookie: cookie }, { Cookie: cookie, 'HX-Request': 'true' }]) {
+      for (const headers of [{ Cookie: cookie }, { Cookie: cookie, 'HX-Request': 'true' }] as Record<string, string>[]) {
         expect((await request(route, headers)).status, `${route.method} ${route.path}`).toBe(403);
       }
     }
