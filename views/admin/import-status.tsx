@@ -74,7 +74,7 @@ export function ImportStatus({ job, statusHref, dryRunHref }: Omit<ImportStatusP
   ];
   return (
     <div id={IMPORT_STATUS_ID} data-import-state="done">
-      <Notice tone="success" message={`Import finished: ${summary.rows} rows read, ${summary.created} products created, ${summary.updated} updated.`} />
+      <Notice tone="success" message={`Import finished: ${summary.rows} rows read, ${products(summary.created)} created, ${summary.updated} updated.`} />
       <dl class="stat-grid">
         {stats.map(([label, value, name]) => (
           <div class="stat" data-summary={name}>
@@ -94,3 +94,5 @@ export function ImportStatus({ job, statusHref, dryRunHref }: Omit<ImportStatusP
     </div>
   );
 }
+
+const products = (count: number) => `${count} ${count === 1 ? 'product' : 'products'}`;

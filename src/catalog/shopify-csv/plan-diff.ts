@@ -12,17 +12,19 @@ import type { ImageWrite, ProductValues, ProductWrite, VariantWrite } from './pl
 export interface ProductDiff {
   write: ProductWrite | null;
   /** What will change, by row: "Changes: price, stock." */
-  rowNotes: Map<number, string>;
+  rowNotes: Map<number, string[]>;
 }
 
 export function diffProduct(draft: ProductDraft, existing: ExistingProduct | undefined, columns: ReadonlySet<Field>, category: string | null): ProductDiff {
   const values = desiredValues(draft, existing, columns, category);
-  const rowNotes = new Map<number, string>();
-  const variants = diffVariants(draft.variants, existing?.variants ?? [], existing !== undefined, rowNotes);
+  const variantNotes = new Map<number, string>();
+  const variants = diffVariants(draft.variants, existing?.variants ?? [], existing !== undefined, variantNotes);
   const images = desiredImages(draft, existing, columns, variants.idBySku);
   const changedFields = existing ? productChanges(values, existing) : [];
   if (existing && images.changed) changedFields.push('images');
-  if (existing && changedFields.length > 0) rowNotes.set(draft.rows[0]!.row, `Changes: ${changedFields.join(', ')}.`);
+  const rowNotes = new Map<number, string[]>();
+  if (existing && changedFields.length > 0) rowNotes.set(draft.rows[0]!.row, [`Changes: ${changedFields.join(', ')}.`]);
+  for (const [row, note] of variantNotes) rowNotes.set(row, [...(rowNotes.get(row) ?? []), note]);
   const write: ProductWrite = {
     outcome: existing ? 'update' : 'create',
     id: existing?.id ?? null,
@@ -123,9 +125,12 @@ function variantWrite(draft: VariantDraft, was: ExistingVariant | undefined, pos
   };
 }
 
+/** jsonb keeps its own key order, so options compare as sorted pairs. */
+const sortedEntries = (options: Record<string, string>) => JSON.stringify(Object.entries(options).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
 function variantChanges(write: VariantWrite, was: ExistingVariant): string[] {
   const changes: [string, boolean][] = [
-    ['options', JSON.stringify(Object.entries(write.options)) !== JSON.stringify(Object.entries(was.options))],
+    ['options', sortedEntries(write.options) !== sortedEntries(was.options)],
     ['price', write.price_cents !== was.price_cents],
     ['compare-at price', effectiveCompareAt(write.price_cents, write.compare_at_cents) !== effectiveCompareAt(was.price_cents, was.compare_at_cents)],
     ['stock', write.stock !== undefined && write.stock !== was.stock],

@@ -71,7 +71,7 @@ function planProduct(product: ProductDraft, state: CatalogState, draft: FileDraf
     for (const path of resolved.created) product.rows[0]!.notes.push({ tone: 'info', text: `New category "${path}" will be created.` });
   }
   const diff = diffProduct(product, existing, draft.columns, category);
-  for (const [row, text] of diff.rowNotes) product.rows.find((report) => report.row === row)?.notes.push({ tone: 'info', text });
+  for (const [row, texts] of diff.rowNotes) product.rows.find((report) => report.row === row)?.notes.push(...texts.map((text) => ({ tone: 'info' as const, text })));
   if (diff.write) writes.push(diff.write);
   return diff.write?.outcome ?? 'unchanged';
 }
