@@ -74,7 +74,6 @@ function Items({ detail }: { detail: StaffOrderDetail }): JSX.Element {
           <thead>
             <tr>
               <th scope="col">Product</th>
-              <th scope="col">SKU</th>
               <th scope="col" class="num">
                 Quantity
               </th>
@@ -89,15 +88,14 @@ function Items({ detail }: { detail: StaffOrderDetail }): JSX.Element {
           <tbody>
             {items.map((item) => (
               <tr>
-                <th scope="row" class="font-normal">
-                  <span safe>{item.product_name}</span>
-                  <span class="block text-xs text-slate-600" safe>
-                    {Object.entries(item.options)
-                      .map(([name, value]) => `${name}: ${value}`)
-                      .join(' · ')}
+                <td class="min-w-48">
+                  <span class="font-medium" safe>
+                    {item.product_name}
                   </span>
-                </th>
-                <td safe>{item.sku}</td>
+                  <span class="block text-xs break-words text-slate-600" safe>
+                    {[item.sku, ...Object.entries(item.options).map(([name, value]) => `${name}: ${value}`)].join(' · ')}
+                  </span>
+                </td>
                 <td class="num" safe>
                   {String(item.quantity)}
                 </td>
@@ -113,18 +111,18 @@ function Items({ detail }: { detail: StaffOrderDetail }): JSX.Element {
           <tfoot>
             {totals.map(([label, value]) => (
               <tr>
-                <th scope="row" colspan="4" class="text-right font-normal" safe>
+                <td colspan="3" class="text-right text-slate-700" safe>
                   {label}
-                </th>
+                </td>
                 <td class="num" safe>
                   {value}
                 </td>
               </tr>
             ))}
             <tr>
-              <th scope="row" colspan="4" class="text-right">
+              <td colspan="3" class="text-right font-bold">
                 Total
-              </th>
+              </td>
               <td class="num font-bold" data-order-total safe>
                 {money(order.total_cents)}
               </td>
@@ -152,7 +150,7 @@ function Actions({ detail, errors, values }: OrderDetailProps): JSX.Element {
   const { order } = detail;
   const can = (to: Parameters<typeof canTransition>[1]) => canTransition(order.status, to);
   const cancellable = order.status === 'pending' || order.status === 'paid' || order.status === 'processing';
-  const cancelLabel = order.status === 'pending' ? 'Cancel order' : order.status === 'paid' ? 'Cancel and refund in full' : 'Stop: refund in full and restock';
+  const cancelLabel = order.status === 'pending' ? 'Cancel order' : order.status === 'paid' ? 'Cancel and refund in full' : 'Cancel: refund in full and restock';
   const shipValues = values?.status === 'shipped' ? values : {};
   return (
     <section class="panel space-y-3" aria-labelledby="actions-heading">

@@ -125,7 +125,7 @@ export function OrderResults({ filters, errors, rows, total, page, pageCount }: 
           {message}
         </p>
       ))}
-      <p class="mb-2 text-sm text-slate-600" role="status" data-result-count={String(total)}>
+      <p class="mb-2 text-sm text-slate-600" role="status" data-result-count={String(total)} safe>
         {total === 1 ? '1 order' : `${total} orders`}
       </p>
       {rows.length === 0 ? (
@@ -165,11 +165,11 @@ export function OrderResults({ filters, errors, rows, total, page, pageCount }: 
 function OrderRow({ row }: { row: OrderListRow }): JSX.Element {
   return (
     <tr data-order-row={row.number}>
-      <th scope="row">
+      <td class="whitespace-nowrap">
         <a href={`/admin/orders/${row.number}`} class="text-link" safe>
           {row.number}
         </a>
-      </th>
+      </td>
       <td class="whitespace-nowrap" safe>
         {when.format(row.placed_at)}
       </td>

@@ -144,11 +144,11 @@ function Orders({ detail }: { detail: StaffUserDetail }): JSX.Element {
             <tbody>
               {detail.orders.map((order) => (
                 <tr>
-                  <th scope="row">
+                  <td>
                     <a href={`/admin/orders/${order.number}`} class="text-link" safe>
                       {order.number}
                     </a>
-                  </th>
+                  </td>
                   <td safe>{when.format(order.placed_at)}</td>
                   <td>
                     <span class="status-pill" data-status={order.status} safe>

@@ -98,7 +98,7 @@ export function UserResults({ filters, errors, rows, total, page, pageCount }: U
           {message}
         </p>
       ))}
-      <p class="mb-2 text-sm text-slate-600" role="status" data-result-count={String(total)}>
+      <p class="mb-2 text-sm text-slate-600" role="status" data-result-count={String(total)} safe>
         {total === 1 ? '1 account' : `${total} accounts`}
       </p>
       {rows.length === 0 ? (
@@ -122,11 +122,11 @@ export function UserResults({ filters, errors, rows, total, page, pageCount }: U
             <tbody>
               {rows.map((row) => (
                 <tr data-user-row={String(row.id)}>
-                  <th scope="row">
+                  <td>
                     <a href={`/admin/users/${row.id}`} class="text-link" safe>
                       {`${row.first_name} ${row.last_name}`.trim() || '(no name)'}
                     </a>
-                  </th>
+                  </td>
                   <td class="max-w-64 truncate" safe>
                     {row.email}
                   </td>
