@@ -41,12 +41,12 @@ describe('SalesChart', () => {
     const heights = bars.map((bar) => Number(bar.getAttribute('height')));
     expect(heights[29]).toBeCloseTo(heights[10]! * 4, 0);
     expect(heights.filter((height) => height > 0)).toHaveLength(2);
-    // The axis is labelled in round amounts, and a few days along the bottom.
+    // The axis is labelled in round amounts, and a day a week along the bottom, ending today.
     expect(svg.querySelectorAll('.chart-grid text').map((text) => text.text)).toEqual(['$0', '$25', '$50', '$75', '$100']);
-    expect(svg.querySelectorAll('.chart-axis text').map((text) => text.text)).toEqual(['Nov 1', 'Nov 6', 'Nov 11', 'Nov 16', 'Nov 21', 'Nov 26', 'Nov 30']);
+    expect(svg.querySelectorAll('.chart-axis text').map((text) => text.text)).toEqual(['Nov 2', 'Nov 9', 'Nov 16', 'Nov 23', 'Nov 30']);
     const rows = root.querySelectorAll('details table tbody tr');
     expect(rows).toHaveLength(30);
-    expect(rows[0]!.querySelectorAll('td').map((cell) => cell.text)).toEqual(['1', '$100.00']);
+    expect(rows[0]!.querySelectorAll('td').map((cell) => cell.text)).toEqual(['Mon, Nov 30', '1', '$100.00']);
   });
 
   it('says so when there were no sales, and draws flat bars', async () => {

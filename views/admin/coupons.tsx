@@ -31,6 +31,7 @@ export function couponValueText(coupon: Coupon, currency: string): string {
 }
 
 export function usageText({ uses, customers, coupon }: Pick<CouponListItem, 'uses' | 'customers' | 'coupon'>): string {
+  if (uses === 0) return coupon.usage_limit === null ? 'Not used yet' : `Not used yet (limit ${coupon.usage_limit})`;
   const limit = coupon.usage_limit === null ? '' : ` of ${coupon.usage_limit}`;
   const perCustomer = coupon.per_customer_limit === null ? '' : `; at most ${coupon.per_customer_limit} per customer`;
   return `Used ${uses}${limit} ${uses === 1 && !limit ? 'time' : 'times'} by ${customers} ${customers === 1 ? 'customer' : 'customers'}${perCustomer}`;
@@ -118,13 +119,13 @@ export function CouponResults(props: CouponListProps): JSX.Element {
             <tbody>
               {props.items.map((item) => (
                 <tr data-coupon={item.coupon.code}>
-                  <th scope="row">
+                  <td>
                     <a class="text-link font-mono" href={`/admin/coupons/${item.coupon.id}`} safe>
                       {item.coupon.code}
                     </a>
-                  </th>
+                  </td>
                   <td safe>{couponValueText(item.coupon, props.layout.currency)}</td>
-                  <td class="text-xs" safe>
+                  <td safe>
                     {datesText(item.coupon)}
                   </td>
                   <td safe>{restrictionText(item.coupon)}</td>

@@ -50,7 +50,7 @@ export function DashboardPage(props: DashboardProps): JSX.Element {
         </h2>
         <SalesChart days={report.daily} currency={layout.currency} />
       </section>
-      <div class="grid gap-6 xl:grid-cols-2">
+      <div class="grid grid-cols-[minmax(0,1fr)] gap-6 xl:grid-cols-2">
         <LatestOrders orders={props.latest} now={props.now} />
         <OrdersByStatus report={report} />
         <TopProducts report={report} money={money} />
@@ -192,11 +192,11 @@ function TopProducts({ report, money }: { report: SalesReport; money: (cents: nu
             <tbody>
               {report.topProducts.map((product) => (
                 <tr data-top-product={product.slug}>
-                  <th scope="row" class="font-normal">
+                  <td>
                     <a class="text-link" href={`/products/${encodeURIComponent(product.slug)}`} safe>
                       {product.name}
                     </a>
-                  </th>
+                  </td>
                   <td class="num" data-units>
                     {product.units}
                   </td>
@@ -243,14 +243,14 @@ function LowStock({ rows }: { rows: InventoryRow[] }): JSX.Element {
             <tbody>
               {rows.map((row) => (
                 <tr data-low-stock={row.sku}>
-                  <th scope="row" class="font-normal">
+                  <td>
                     <a class="text-link" href={`/admin/inventory/${row.variantId}`} safe>
                       {row.productName}
                     </a>
                     <div class="text-xs text-slate-600" safe>
                       {row.sku}
                     </div>
-                  </th>
+                  </td>
                   <td class="num">{row.stock}</td>
                   <td class="num">{row.threshold}</td>
                 </tr>

@@ -134,7 +134,7 @@ export function InventoryResults(props: InventoryListProps): JSX.Element {
                   <td class="num" data-stock>
                     {row.stock}
                   </td>
-                  <td class="num" safe>
+                  <td class="num whitespace-nowrap" safe>
                     {thresholdText(row)}
                   </td>
                   <td>

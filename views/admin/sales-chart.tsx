@@ -8,7 +8,7 @@ import { formatMoney } from '../../src/lib/money.js';
 
 const WIDTH = 720;
 const HEIGHT = 260;
-const PLOT = { left: 72, right: 12, top: 16, bottom: 36 } as const;
+const PLOT = { left: 84, right: 12, top: 16, bottom: 36 } as const;
 const TICKS = 4;
 
 /** A round step for the y axis (1, 2, 2.5 or 5 × 10ⁿ cents, at least one major unit) that fits `maxCents` in four ticks. */
@@ -75,11 +75,17 @@ export function SalesChart({ days, currency }: { days: DailySales[]; currency: s
             );
           })}
         </g>
+        {/* A label a week apart, counting back from today, so they never crowd on a phone. */}
         <g class="chart-axis">
           <line x1={String(PLOT.left)} x2={String(WIDTH - PLOT.right)} y1={String(PLOT.top + plotHeight)} y2={String(PLOT.top + plotHeight)} />
           {days.map((day, index) =>
-            index % 5 === 0 || index === days.length - 1 ? (
-              <text x={String(round(PLOT.left + index * slot + slot / 2))} y={String(HEIGHT - PLOT.bottom + 18)} text-anchor="middle" safe>
+            (days.length - 1 - index) % 7 === 0 ? (
+              <text
+                x={String(round(index === days.length - 1 ? WIDTH - PLOT.right : PLOT.left + index * slot + slot / 2))}
+                y={String(HEIGHT - PLOT.bottom + 22)}
+                text-anchor={index === days.length - 1 ? 'end' : 'middle'}
+                safe
+              >
                 {dayLabel.format(asDate(day.date))}
               </text>
             ) : (
@@ -115,9 +121,7 @@ function SalesTable({ days, currency }: { days: DailySales[]; currency: string }
         <tbody>
           {[...days].reverse().map((day) => (
             <tr>
-              <th scope="row" class="font-normal" safe>
-                {longDay.format(asDate(day.date))}
-              </th>
+              <td safe>{longDay.format(asDate(day.date))}</td>
               <td class="num">{day.orders}</td>
               <td class="num" safe>
                 {formatMoney(day.revenueCents, currency)}
