@@ -232,6 +232,13 @@ describe('cancelling as staff', () => {
     expect(await stockOf(variantId)).toBe(5);
     expect((await eventsOf(order.id)).at(-1)).toMatchObject({ to_status: 'cancelled', actor: 'staff', actor_user_id: admin.id });
 
+    // Being prepared: the state machine has no way to cancelled, so it is refunded in full and restocked.
+    const preparing = await paidOrder({ quantity: 1 });
+    await post(`/admin/orders/${preparing.number}/status`, { status: 'processing' });
+    expect((await post(`/admin/orders/${preparing.number}/status`, { status: 'cancelled' })).status).toBe(303);
+    expect(await orderRow(preparing.number)).toMatchObject({ status: 'refunded', refunded_cents: preparing.order.total_cents });
+    expect(await stockOf(preparing.variantId)).toBe(10);
+
     const shipped = await paidOrder();
     await post(`/admin/orders/${shipped.number}/status`, { status: 'processing' });
     await post(`/admin/orders/${shipped.number}/status`, { status: 'shipped', carrier: 'UPS', tracking_number: 'T1' });

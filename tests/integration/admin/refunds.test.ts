@@ -161,7 +161,10 @@ describe('refunds with the test provider', () => {
   it.runIf(process.env.DATABASE_URL)('two staff refunding everything at once make exactly one refund (real Postgres)', async () => {
     const { order, number } = await paidOrder();
     const answers = await Promise.all([refund(number, { amount: '100' }), refund(number, { amount: '100' })]);
-    expect(answers.map((answer) => answer.status).sort()).toEqual([303, 422]);
+    // The other is refused: 422 while the first is still pending (nothing left to reserve), 409 once it made the order refunded.
+    const [won, lost] = answers.map((answer) => answer.status).sort();
+    expect(won).toBe(303);
+    expect([409, 422]).toContain(lost);
     expect(await orderRow(number)).toMatchObject({ status: 'refunded', refunded_cents: 10_000 });
     expect(payments.refunds.filter((call) => call.paymentId === order.payment_id)).toHaveLength(1);
     expect((await refundsOf(order.id)).map((row) => row.status)).toEqual(['succeeded']);
