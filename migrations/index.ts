@@ -9,6 +9,7 @@ import * as addCartReminderChoice from './20261124100000_add_cart_reminder_choic
 import * as createOrders from './20261124200000_create_orders.js';
 import * as createReturnRequests from './20261124300000_create_return_requests.js';
 import * as createBackOffice from './20261125000000_create_back_office.js';
+import * as deferProductRefresh from './20261125200000_defer_product_refresh.js';
 
 /**
  * Every migration, by name, in order. Listed statically (not read from disk) so the same
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261124200000_create_orders': createOrders,
   '20261124300000_create_return_requests': createReturnRequests,
   '20261125000000_create_back_office': createBackOffice,
+  '20261125200000_defer_product_refresh': deferProductRefresh,
 };

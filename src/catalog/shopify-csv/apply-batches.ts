@@ -71,6 +71,16 @@ export async function writeImages(trx: Trx, batch: ProductWrite[], productIds: M
     WHERE pi.id = v.id`.execute(trx);
 }
 
+/**
+ * What the variant triggers would have done row by row (migrations/20261125200000_defer_product_refresh.ts):
+ * each product's price and stock summary and its search document, once, in id order.
+ */
+export async function refreshProducts(trx: Trx, productIds: number[]): Promise<void> {
+  if (productIds.length === 0) return;
+  await sql`SELECT refresh_product_summary(id) FROM products WHERE id IN (${sql.join(productIds)}) ORDER BY id`.execute(trx);
+  await sql`UPDATE products SET search_document = product_search_document(id, name, brand, description, category_id) WHERE id IN (${sql.join(productIds)})`.execute(trx);
+}
+
 async function variantIdsBySku(trx: Trx, skus: string[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const part of chunks(skus)) {

@@ -7,7 +7,7 @@ import type { CategoryNode } from './category-resolver.js';
 import type { ParsedCsv } from './parse.js';
 import { planImport } from './plan.js';
 import type { ImportPlan, ProductWrite } from './plan-types.js';
-import { writeImages, writeProducts, writeVariants } from './apply-batches.js';
+import { refreshProducts, writeImages, writeProducts, writeVariants } from './apply-batches.js';
 
 type Trx = Transaction<Database>;
 
@@ -52,6 +52,8 @@ export async function applyImport(db: Db, parsed: ParsedCsv, options: ApplyOptio
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${IMPORT_LOCK}))`.execute(trx);
     await sql`select set_config('hyperstore.stock_reason', 'import', true), set_config('hyperstore.actor_user_id', ${String(options.actor.actorId)}, true), set_config('hyperstore.stock_note', ${options.fileName.slice(0, 200)}, true)`.execute(trx);
+    // Each batch refreshes its products' summaries and search documents once (refreshProducts), not once per variant row.
+    await sql`select set_config('hyperstore.defer_product_refresh', 'on', true)`.execute(trx);
     const plan = await planImport(trx, parsed, options.appUrl);
     if (plan.digest !== options.expectedDigest) throw new ImportChangedError(plan);
     const categoryIds = await createCategories(trx, plan.categories);
@@ -96,5 +98,6 @@ async function createCategories(trx: Trx, planned: CategoryNode[]): Promise<Map<
 async function writeBatch(trx: Trx, batch: ProductWrite[], categoryIds: Map<string, number>): Promise<void> {
   const productIds = await writeProducts(trx, batch, (key) => (key === null ? null : key.startsWith('id:') ? Number(key.slice(3)) : categoryIds.get(key)!));
   await writeVariants(trx, batch, productIds);
+  await refreshProducts(trx, batch.filter((write) => write.variants.length > 0).map((write) => productIds.get(write.slug)!));
   await writeImages(trx, batch, productIds);
 }

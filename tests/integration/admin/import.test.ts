@@ -319,6 +319,34 @@ describe('updating the catalog', () => {
   });
 });
 
+describe('a large file', () => {
+  it('imports 6,000 rows (2,000 products with 3 variants) in one batched transaction, reporting progress', async () => {
+    const lines = ['Handle,Title,Type,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty,Image Src'];
+    for (let product = 0; product < 2_000; product++) {
+      for (const [index, size] of ['S', 'M', 'L'].entries()) {
+        lines.push(index === 0 ? `bulk-${product},Bulk ${product},Bulk > Group ${product % 7},Size,${size},BULK-${product}-${size},${product}.${index}9,${index},https://img.example/${product}.jpg` : `bulk-${product},,,,${size},BULK-${product}-${size},${product}.${index}9,${index},`);
+      }
+    }
+    const token = await upload(lines.join('\n'), 'bulk.csv');
+    const { total } = await dryRun(token);
+    expect([total('create'), total('refused'), total('categories')]).toEqual([2_000, 0, 8]);
+    const started = Date.now();
+    expect((await apply(token)).state).toBe('done');
+    const elapsed = Date.now() - started;
+    const variants = await db().selectFrom('product_variants').select(['sku', 'price_cents', 'stock']).where('sku', 'in', ['BULK-1999-L', 'BULK-0-S']).orderBy('sku').execute();
+    expect(variants).toEqual([
+      { sku: 'BULK-0-S', price_cents: 9, stock: 0 },
+      { sku: 'BULK-1999-L', price_cents: 199929, stock: 2 },
+    ]);
+    expect(Number((await db().selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).where('slug', 'like', 'bulk-%').executeTakeFirstOrThrow()).n)).toBe(2_000);
+    // The price and stock summary and the search document, refreshed once per product rather than per variant row.
+    const summary = await db().selectFrom('products').select(['price_min_cents', 'price_max_cents', 'stock_total', sql<string>`search_document::text`.as('document')]).where('slug', '=', 'bulk-1999').executeTakeFirstOrThrow();
+    expect(summary).toMatchObject({ price_min_cents: 199909, price_max_cents: 199929, stock_total: 3 });
+    for (const token of ["'m':", "'s':", "'-1999':"]) expect(summary.document).toContain(token); // the variants' SKUs and sizes
+    console.info(`6,000 rows imported in ${elapsed} ms`);
+  });
+});
+
 describe('the import status page', () => {
   it('shows a progress bar that htmx refreshes every second, and refreshes itself without JavaScript', async () => {
     const token = await upload('Handle,Title,Variant SKU,Variant Price\nstool,Stool,STOOL-1,10.00\n', 'stools.csv');
