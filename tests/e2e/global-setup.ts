@@ -11,6 +11,8 @@ import { adminQuery, databaseUrlFor } from '../support/postgres-admin.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The store's admin, created at start from ADMIN_EMAIL/ADMIN_PASSWORD (no second factor yet). */
+    admin: { email: string; password: string };
   }
 }
 
@@ -18,6 +20,8 @@ declare module 'vitest' {
  * One real store for every journey: embedded by default; with DATABASE_URL, a fresh seeded
  * database on that server (and REDIS_URL passed through), dropped again afterwards.
  */
+const admin = { email: 'e2e-owner@example.test', password: 'browser journeys passphrase' };
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hyperstore-e2e-'));
   const serverUrl = process.env.DATABASE_URL;
@@ -29,7 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const env = childEnv({ NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: undefined, REDIS_URL: undefined });
+    const env = childEnv({ NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: undefined, REDIS_URL: undefined, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password });
     if (serverUrl && database) {
       await adminQuery(serverUrl, `CREATE DATABASE ${database}`);
       env.DATABASE_URL = databaseUrlFor(serverUrl, database);
@@ -42,5 +46,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error;
   }
   project.provide('baseUrl', server.url);
+  project.provide('admin', admin);
   return teardown;
 }

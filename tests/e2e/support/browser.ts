@@ -7,7 +7,10 @@ export { launchChromium, viewports } from '../../../scripts/support/chromium.js'
 const scriptless = new WeakSet<BrowserContext>();
 
 /** A fresh store context (remote images blocked), remembered when JavaScript is off. */
-export async function newContext(browser: Browser, options: { viewport: ViewportSize; javaScriptEnabled: boolean }): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  options: { viewport: ViewportSize; javaScriptEnabled: boolean; storageState?: Awaited<ReturnType<BrowserContext['storageState']>> },
+): Promise<BrowserContext> {
   const context = await newStoreContext(browser, options);
   if (!options.javaScriptEnabled) scriptless.add(context);
   return context;
