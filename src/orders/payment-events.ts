@@ -59,7 +59,7 @@ export async function applyPaymentEvent(db: Db, event: PaymentEvent): Promise<Pa
         const to = refunded >= order.total_cents ? 'refunded' : 'partially_refunded';
         const moved = await moveOrderIn(trx, order.id, order.status, to, 'provider', `${refunded} ${order.currency} refunded`, { refunded_cents: refunded }).catch(() => false);
         if (!moved) return flag(`A refund of ${refunded} ${order.currency} arrived while the order was ${order.status}.`);
-        if (to === 'refunded' && !(await wasShipped(trx, order.id))) await restock(trx, order.id);
+        if (to === 'refunded' && !(await wasShipped(trx, order.id))) await restock(trx, order.id, { reason: 'refund' });
         return { result: 'refunded', orderId: order.id };
       }
       case 'dispute.created':
