@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Browser } from 'playwright-core';
 import { signInAdminInBrowser } from './support/admin-browser.js';
 import { launchChromium, newStoreContext, viewports } from './support/chromium.js';
 import { childEnv, startServer } from './support/start-server.js';
@@ -9,9 +10,30 @@ import { childEnv, startServer } from './support/start-server.js';
 /**
  * `npm run shoot -- --out DIR /admin /admin/products …`: starts the demo store on a fresh
  * embedded database, signs in as an admin (with a second factor), and saves each path at
- * phone and desktop sizes, with JavaScript on and off, for a person to look at.
+ * phone and desktop sizes, with JavaScript on and off, for a person to look at. `--orders N`
+ * first places N paid orders through the shop's pages.
  */
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'shots' } } });
+/** A shopper's order through the store's own pages, so the back office has something to show. */
+async function placeOrder(browser: Browser, url: string, n: number): Promise<void> {
+  const context = await newStoreContext(browser, { viewport: viewports.desktop, javaScriptEnabled: false });
+  const page = await context.newPage();
+  const products = ['automatic-espresso-machine', 'red-lipstick', 'essence-mascara-lash-princess'];
+  await page.goto(`${url}/products/${products[n % products.length]}`);
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await page.goto(`${url}/checkout`);
+  await page.getByLabel('E-mail').fill(`shopper${n}@example.test`);
+  await page.getByLabel('Full name').fill('Mary Jackson');
+  await page.getByLabel('Address', { exact: true }).fill(`${n + 1} Wind Tunnel Way`);
+  await page.getByLabel('City').fill('Hampton');
+  await page.getByLabel('Postal code').fill('23666');
+  await page.getByLabel('Country').selectOption('US');
+  await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+  await page.getByRole('button', { name: 'Place order and pay' }).click();
+  await page.waitForURL(/\/orders\/HS-/);
+  await context.close();
+}
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'shots' }, orders: { type: 'string', default: '0' } } });
 const outDir = resolve(values.out!);
 const admin = { email: 'owner@example.test', password: 'screenshots only passphrase' };
 const dataDir = mkdtempSync(join(tmpdir(), 'hyperstore-shoot-'));
@@ -19,6 +41,7 @@ const server = await startServer(childEnv({ NODE_ENV: 'development', LOG_LEVEL: 
 const browser = await launchChromium();
 try {
   mkdirSync(outDir, { recursive: true });
+  for (let n = 0; n < Number(values.orders); n++) await placeOrder(browser, server.url, n);
   // One sign-in (a TOTP code works once), then every window size and script setting shares its cookies.
   const first = await newStoreContext(browser, { viewport: viewports.desktop });
   await signInAdminInBrowser(await first.newPage(), server.url, admin);
