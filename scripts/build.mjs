@@ -1,7 +1,7 @@
 // Builds the stylesheet (Tailwind) and compiles TypeScript/TSX to dist/.
 // `--if-needed` skips the work when the outputs are newer than every source file.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +32,8 @@ function run(command, args) {
 }
 
 export function build() {
+  // From scratch: a view deleted from the sources must not live on as compiled JavaScript.
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
   run('tailwindcss', ['--input', 'views/app.css', '--output', 'public/build/app.css', '--minify']);
   run('tsc', ['--project', 'tsconfig.build.json']);
   writeFileSync(stamp, new Date().toISOString());
