@@ -75,7 +75,7 @@ export function ImportStatus({ job, statusHref, dryRunHref }: Omit<ImportStatusP
   return (
     <div id={IMPORT_STATUS_ID} data-import-state="done">
       <Notice tone="success" message={`Import finished: ${summary.rows} rows read, ${products(summary.created)} created, ${summary.updated} updated.`} />
-      <dl class="stat-grid">
+      <dl class="stat-grid grid-cols-2 xl:grid-cols-4">
         {stats.map(([label, value, name]) => (
           <div class="stat" data-summary={name}>
             <dt safe>{label}</dt>

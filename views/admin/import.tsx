@@ -148,7 +148,7 @@ function DryRunTotals({ report }: { report: DryRunReport }): JSX.Element {
     ['New categories', totals.newCategories, 'categories'],
   ];
   return (
-    <dl class="stat-grid">
+    <dl class="stat-grid grid-cols-2 xl:grid-cols-4">
       {stats.map(([label, value, name]) => (
         <div class="stat" data-total={name}>
           <dt safe>{label}</dt>
@@ -187,7 +187,7 @@ export function DryRunRows({ token, rows, page, pageCount, onlyProblems }: DryRu
     );
   };
   return (
-    <section id={IMPORT_ROWS_ID} aria-labelledby="rows-heading">
+    <section id={IMPORT_ROWS_ID}>
       <div class="mb-2 flex flex-wrap items-baseline gap-4">
         <h2 id="rows-heading" class="section-title">
           Rows
@@ -197,7 +197,8 @@ export function DryRunRows({ token, rows, page, pageCount, onlyProblems }: DryRu
           {filterLink(true, 'Refused rows and warnings')}
         </nav>
       </div>
-      <div class="table-wrap">
+      {/* Focusable, so a keyboard can scroll the table sideways on a phone. */}
+      <div class="table-wrap" tabindex="0" role="region" aria-labelledby="rows-heading">
         <table class="data-table" data-import-rows>
           <thead>
             <tr>
@@ -230,13 +231,13 @@ function DryRunRow({ row }: { row: RowReport }): JSX.Element {
   const outcome = outcomeLabel[row.outcome];
   return (
     <tr data-row={String(row.row)} data-outcome={row.outcome}>
-      <th scope="row" class="num font-normal">
+      <th scope="row" class="num align-top font-normal">
         {row.row}
       </th>
-      <td class="break-all" safe>
+      <td class="min-w-36 wrap-anywhere" safe>
         {row.handle}
       </td>
-      <td class="break-all" safe>
+      <td class="min-w-36 wrap-anywhere" safe>
         {row.sku}
       </td>
       <td>
@@ -244,7 +245,7 @@ function DryRunRow({ row }: { row: RowReport }): JSX.Element {
           {outcome.label}
         </span>
       </td>
-      <td>
+      <td class="min-w-64">
         <ul class="space-y-0.5">
           {row.notes.map((note) => (
             <li class={noteTone[note.tone].tone}>

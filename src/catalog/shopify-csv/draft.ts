@@ -29,7 +29,10 @@ export function draftImport(parsed: ParsedCsv, appUrl?: string): FileDraft {
     }
     const known = bySlug.get(slug);
     if (known && known.product !== current) {
+      // Which group holds the product's real rows is anyone's guess: refused, and so the product is skipped.
       refuse(report, [`Handle ${slug} already appeared on row ${known.product.rows[0]!.row}, before other products: a product's rows must follow one another.`]);
+      known.product.rows.push(report);
+      continue;
     }
     if (!known) {
       current = startProduct(row, slug, report);
