@@ -33,7 +33,7 @@ interface StoredFile {
 }
 
 export type ImportJob =
-  | { state: 'running'; done: number; total: number }
+  | { state: 'running'; done: number; total: number; updatedAt: number }
   | { state: 'done'; summary: ImportSummary }
   | { state: 'failed'; message: string };
 
@@ -65,9 +65,25 @@ export async function findDryRun(store: KeyValueStore, token: string, ownerId: n
   return report?.ownerId === ownerId ? report : undefined;
 }
 
-export async function findImportJob(store: KeyValueStore, token: string): Promise<ImportJob | undefined> {
+/**
+ * A running import reports progress every batch (seconds apart). One silent for this long died
+ * with its process (a restart, a deploy); its transaction was rolled back with it.
+ */
+const STALE_MS = 10 * 60_000;
+const STOPPED = 'The import stopped before it finished (the server was restarted), so nothing was written. Import the dry run again.';
+
+export async function findImportJob(store: KeyValueStore, token: string, now = Date.now()): Promise<ImportJob | undefined> {
   const raw = await store.get(key('job', token));
-  return raw ? (JSON.parse(raw) as ImportJob) : undefined;
+  const job = raw ? (JSON.parse(raw) as ImportJob) : undefined;
+  return job?.state === 'running' && now - job.updatedAt > STALE_MS ? { state: 'failed', message: STOPPED } : job;
+}
+
+/** Rows of a dry run to show: all, or only refused rows and warnings; a page of them. */
+export function rowsToShow(report: DryRunReport, onlyProblems: boolean, page: number, perPage: number) {
+  const matching = onlyProblems ? report.rows.filter((row) => row.outcome === 'refused' || row.notes.some((note) => note.tone !== 'info')) : report.rows;
+  const pageCount = Math.max(1, Math.ceil(matching.length / perPage));
+  const current = Math.min(page, pageCount);
+  return { rows: matching.slice((current - 1) * perPage, current * perPage), page: current, pageCount };
 }
 
 const saveJob = (store: KeyValueStore, token: string, job: ImportJob) => store.set(key('job', token), JSON.stringify(job), TTL_SECONDS);
@@ -80,8 +96,10 @@ export async function startImport(deps: ImportDeps, token: string, actor: { acto
   const report = await findDryRun(deps.store, token, actor.actorId);
   const raw = report ? await deps.store.get(key('file', token)) : null;
   if (!report || !raw) return 'expired';
+  const job = await findImportJob(deps.store, token);
+  if (job?.state === 'failed') await deps.store.delete(key('start', token));
   if ((await deps.store.increment(key('start', token), TTL_SECONDS)) > 1) return 'running';
-  await saveJob(deps.store, token, { state: 'running', done: 0, total: report.rows.length });
+  await saveJob(deps.store, token, { state: 'running', done: 0, total: report.rows.length, updatedAt: Date.now() });
   const file = JSON.parse(raw) as StoredFile;
   runImport(deps, token, file, report, actor).catch((error: unknown) => deps.log.error({ err: error, token }, 'catalog import status not saved'));
   return 'started';
@@ -89,7 +107,7 @@ export async function startImport(deps: ImportDeps, token: string, actor: { acto
 
 async function runImport(deps: ImportDeps, token: string, file: StoredFile, report: DryRunReport, actor: { actorId: number; ip: string | null }): Promise<void> {
   try {
-    const onProgress = (done: number, total: number) => saveJob(deps.store, token, { state: 'running', done, total });
+    const onProgress = (done: number, total: number) => saveJob(deps.store, token, { state: 'running', done, total, updatedAt: Date.now() });
     const summary = await applyImport(deps.db, parseShopifyCsv(file.text), { fileName: file.fileName, appUrl: deps.appUrl, actor, expectedDigest: report.digest, onProgress });
     await deps.catalog.invalidate();
     await saveJob(deps.store, token, { state: 'done', summary });

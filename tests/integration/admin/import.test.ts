@@ -350,7 +350,7 @@ describe('a large file', () => {
 describe('the import status page', () => {
   it('shows a progress bar that htmx refreshes every second, and refreshes itself without JavaScript', async () => {
     const token = await upload('Handle,Title,Variant SKU,Variant Price\nstool,Stool,STOOL-1,10.00\n', 'stools.csv');
-    await ctx.store.set(`catalog-import:job:${token}`, JSON.stringify({ state: 'running', done: 1200, total: 4800 }), 60);
+    await ctx.store.set(`catalog-import:job:${token}`, JSON.stringify({ state: 'running', done: 1200, total: 4800, updatedAt: Date.now() }), 60);
     const page = await ctx.app.request(`/admin/products/import/${token}/status`, { headers: { Cookie: cookie } });
     const root = await htmlOf(page);
     const progress = root.querySelector('progress#import-progress')!;
@@ -365,6 +365,18 @@ describe('the import status page', () => {
     expect(html).toMatch(/^<div id="import-status"/);
     expect(fragment.headers.get('Vary')).toContain('HX-Request');
     await ctx.store.delete(`catalog-import:job:${token}`);
+  });
+
+  it('says an import that stopped reporting died with its process, and lets it be started again', async () => {
+    const token = await upload('Handle,Title,Variant SKU,Variant Price\nshelf,Shelf,SHELF-1,10.00\n', 'shelves.csv');
+    await ctx.store.set(`catalog-import:start:${token}`, '1', 60);
+    await ctx.store.set(`catalog-import:job:${token}`, JSON.stringify({ state: 'running', done: 0, total: 1, updatedAt: Date.now() - 11 * 60_000 }), 60);
+    const status = await (await ctx.app.request(`/admin/products/import/${token}/status`, { headers: { Cookie: cookie } })).text();
+    expect(status).toContain('data-import-state="failed"');
+    expect(status).toContain('The import stopped before it finished (the server was restarted), so nothing was written.');
+    expect((await dryRun(token)).button).toBe('Import these 1 product');
+    expect((await apply(token)).state).toBe('done');
+    expect(await db().selectFrom('products').select('name').where('slug', '=', 'shelf').execute()).toEqual([{ name: 'Shelf' }]);
   });
 
   it('sends a dry run that has not started to its page, and a customer gets 403', async () => {

@@ -4,7 +4,7 @@ import { DryRunPage, DryRunRows, EXPORT_PATH, IMPORT_PATH, ImportPage, dryRunHre
 import { ImportStatus, ImportStatusPage } from '../../../../views/admin/import-status.js';
 import { CsvFileError, decodeUpload } from '../../../catalog/shopify-csv/csv-text.js';
 import { exportCatalogCsv } from '../../../catalog/shopify-csv/export.js';
-import { findDryRun, findImportJob, saveDryRun, startImport, TOKEN_PATTERN, type DryRunReport } from '../../../catalog/shopify-csv/import-jobs.js';
+import { findDryRun, findImportJob, rowsToShow, saveDryRun, startImport, TOKEN_PATTERN, type DryRunReport } from '../../../catalog/shopify-csv/import-jobs.js';
 import { MAX_IMPORT_ROWS, parseShopifyCsv } from '../../../catalog/shopify-csv/parse.js';
 import { planImport } from '../../../catalog/shopify-csv/plan.js';
 import { adminLayoutFor, pageParams, staffActor } from '../../admin-context.js';
@@ -61,18 +61,12 @@ export function adminImportRoutes(deps: AppDeps) {
     const report = await dryRunOf(deps, c, token);
     const job = await findImportJob(deps.store, token);
     const onlyProblems = c.req.query('show') === 'problems';
-    const { page } = pageParams(c, ROWS_PER_PAGE);
-    const matching = onlyProblems ? report.rows.filter((row) => row.outcome === 'refused' || row.notes.some((note) => note.tone !== 'info')) : report.rows;
-    const pageCount = Math.max(1, Math.ceil(matching.length / ROWS_PER_PAGE));
-    const current = Math.min(page, pageCount);
     const props = {
       layout: await adminLayoutFor(deps, c),
       token,
       report,
-      rows: matching.slice((current - 1) * ROWS_PER_PAGE, current * ROWS_PER_PAGE),
-      page: current,
-      pageCount,
       onlyProblems,
+      ...rowsToShow(report, onlyProblems, pageParams(c).page, ROWS_PER_PAGE),
       ...(job?.state === 'failed' ? { failure: job.message } : {}),
       ...(job && job.state !== 'failed' ? { statusHref: `${IMPORT_PATH}/${token}/status` } : {}),
     };
