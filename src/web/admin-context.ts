@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AdminLayoutProps } from '../../views/layouts/admin.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { NotFoundError } from './errors.js';
-import { takeSessionNotice } from './layout.js';
+import { documentAssets, takeSessionNotice } from './layout.js';
 import { clientIp } from './rate-limit.js';
 
 /** What every back-office screen's frame needs; no catalog or cart lookups. */
@@ -10,13 +10,7 @@ export async function adminLayoutFor(deps: AppDeps, c: Context<AppEnv>): Promise
   const notice = await takeSessionNotice(deps, c);
   return {
     storeName: deps.config.STORE_NAME,
-    assets: {
-      css: deps.assets.url('app.css'),
-      htmx: deps.assets.url('htmx.js'),
-      alpine: deps.assets.url('alpine.js'),
-      app: deps.assets.url('app.js'),
-      favicon: deps.assets.url('favicon.svg'),
-    },
+    assets: documentAssets(deps),
     adminName: c.get('user')?.first_name ?? '',
     currency: deps.config.CURRENCY,
     ...(notice ? { notice } : {}),

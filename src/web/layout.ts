@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { DocumentAssets } from '../../views/layouts/document.js';
 import type { LayoutProps } from '../../views/layouts/shop.js';
 import { cartCountFor } from './cart-session.js';
 import { isFragmentRequest } from './htmx.js';
@@ -13,13 +14,7 @@ export async function layoutFor(deps: AppDeps, c: Context<AppEnv>, options: { wi
   const notice = await takeSessionNotice(deps, c);
   return {
     storeName: deps.config.STORE_NAME,
-    assets: {
-      css: deps.assets.url('app.css'),
-      htmx: deps.assets.url('htmx.js'),
-      alpine: deps.assets.url('alpine.js'),
-      app: deps.assets.url('app.js'),
-      favicon: deps.assets.url('favicon.svg'),
-    },
+    assets: documentAssets(deps),
     categories: tree?.roots ?? [],
     searchQuery: c.req.query('q')?.slice(0, 200) ?? '',
     cartCount,
@@ -27,6 +22,17 @@ export async function layoutFor(deps: AppDeps, c: Context<AppEnv>, options: { wi
     appUrl: deps.config.APP_URL,
     ...(user ? { account: { firstName: user.first_name, isAdmin: user.role === 'admin' } } : {}),
     ...(notice ? { notice } : {}),
+  };
+}
+
+/** The fingerprinted URLs of the stylesheet, scripts and icon every page links to. */
+export function documentAssets(deps: Pick<AppDeps, 'assets'>): DocumentAssets {
+  return {
+    css: deps.assets.url('app.css'),
+    htmx: deps.assets.url('htmx.js'),
+    alpine: deps.assets.url('alpine.js'),
+    app: deps.assets.url('app.js'),
+    favicon: deps.assets.url('favicon.svg'),
   };
 }
 
