@@ -70,11 +70,20 @@ const environmentSchema = z
     S3_REGION: z.string().trim().min(1).default('us-east-1'),
     // Where browsers may fetch the bucket's files directly (a CDN); unset: /media serves them.
     S3_PUBLIC_URL: optionalUrl(/^https?:$/, 'https://cdn.example.com'),
+    // Shipping updates by SMS (for shoppers who ask for them) when these three are set.
+    TWILIO_ACCOUNT_SID: optionalText,
+    TWILIO_AUTH_TOKEN: optionalText,
+    TWILIO_FROM: optionalText,
+    TWILIO_API_URL: z.url({ protocol: /^https?$/, error: 'must be a URL like https://api.twilio.com' }).default('https://api.twilio.com'),
   })
   .superRefine((env, ctx) => {
     const s3 = ['S3_BUCKET', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
     if (s3.some((name) => env[name]) && !s3.every((name) => env[name])) {
       for (const name of s3.filter((missing) => !env[missing])) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any S3_ variable is set' });
+    }
+    const twilio = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
+    if (twilio.some((name) => env[name]) && !twilio.every((name) => env[name])) {
+      for (const name of twilio.filter((missing) => !env[missing])) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any TWILIO_ variable is set' });
     }
     if (env.NODE_ENV !== 'production') return;
     if (!env.APP_SECRET) ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'is required in production' });

@@ -13,6 +13,7 @@ import { cacheFor } from './store/json-cache.js';
 import { createSessions } from './accounts/sessions.js';
 import { ensureAdmin, WeakPasswordError } from './accounts/users.js';
 import { createDevMailbox, createSmtpMailer } from './mail/mailer.js';
+import { createSmsSender } from './sms/sms.js';
 import { remindIdleCarts } from './cart/abandoned-carts.js';
 import { startJobs } from './jobs/scheduler.js';
 import { createPaymentProvider } from './payments/index.js';
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
     if (outcome === 'created') log.info('created the first admin from ADMIN_EMAIL; they set up two-step verification at first sign-in');
   }
   const payments = createPaymentProvider(config);
-  const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, isAcceptingTraffic: () => accepting });
+  const sms = createSmsSender(config);
+  const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, sms, isAcceptingTraffic: () => accepting });
   const jobs = startJobs(
     [
       { name: 'expire-unpaid-orders', everyMs: 60_000, run: () => expireUnpaidOrders(database.db, payments) },

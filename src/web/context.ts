@@ -8,6 +8,7 @@ import type { User } from '../db/schema-accounts.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { PaymentProvider } from '../payments/index.js';
 import type { AssetRegistry } from './assets.js';
+import type { SmsSender } from '../sms/sms.js';
 
 /** Everything the HTTP layer needs, made once at boot and handed to createApp. */
 export interface AppDeps {
@@ -21,6 +22,8 @@ export interface AppDeps {
   sessions: Sessions;
   mailer: Mailer;
   payments: PaymentProvider;
+  /** Text messages (shipping updates), when an SMS provider is configured. */
+  sms?: SmsSender | undefined;
   /** False once shutdown has begun, so load balancers stop sending traffic first. */
   isAcceptingTraffic: () => boolean;
 }

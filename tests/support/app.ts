@@ -15,6 +15,7 @@ import type { KeyValueStore } from '../../src/store/store.js';
 import { loadAssets } from '../../src/web/assets.js';
 import { createTestDatabase } from './db.js';
 import { createTestStore } from './store.js';
+import type { SmsSender } from '../../src/sms/sms.js';
 
 export interface TestContext {
   app: ReturnType<typeof createApp>;
@@ -31,7 +32,7 @@ export const testConfig = (env: NodeJS.ProcessEnv = {}) =>
 
 /** The real application on a fresh database and store, for app.request() tests. */
 export async function createTestApp(
-  options: { accepting?: () => boolean; database?: DatabaseHandle; store?: KeyValueStore; env?: NodeJS.ProcessEnv; payments?: PaymentProvider } = {},
+  options: { accepting?: () => boolean; database?: DatabaseHandle; store?: KeyValueStore; env?: NodeJS.ProcessEnv; payments?: PaymentProvider; sms?: SmsSender } = {},
 ): Promise<TestContext> {
   const [database, store] = [options.database ?? (await createTestDatabase()), options.store ?? createTestStore()];
   const catalog = createCatalogCache(database.db, cacheFor(store));
@@ -46,6 +47,7 @@ export async function createTestApp(
     sessions: createSessions(store),
     mailer: createDevMailbox(database.db),
     payments: options.payments ?? new TestPaymentProvider(),
+    sms: options.sms,
     isAcceptingTraffic: options.accepting ?? (() => true),
   });
   return {
