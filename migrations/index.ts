@@ -10,6 +10,7 @@ import * as createOrders from './20261124200000_create_orders.js';
 import * as createReturnRequests from './20261124300000_create_return_requests.js';
 import * as createBackOffice from './20261125000000_create_back_office.js';
 import * as deferProductRefresh from './20261125200000_defer_product_refresh.js';
+import * as createOutbox from './20261126000000_create_outbox.js';
 
 /**
  * Every migration, by name, in order. Listed statically (not read from disk) so the same
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261124300000_create_return_requests': createReturnRequests,
   '20261125000000_create_back_office': createBackOffice,
   '20261125200000_defer_product_refresh': deferProductRefresh,
+  '20261126000000_create_outbox': createOutbox,
 };

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { AccountsTables } from './schema-accounts.js';
 import type { CartsTables } from './schema-carts.js';
 import type { OrdersTables } from './schema-orders.js';
+import type { MailTables } from './schema-mail.js';
 
 /**
  * Table types, written to match migrations/ column for column (snake_case, as psql shows
@@ -105,7 +106,7 @@ export interface SearchVocabularyTable {
   uses: number;
 }
 
-export interface Database extends AccountsTables, CartsTables, OrdersTables {
+export interface Database extends AccountsTables, CartsTables, OrdersTables, MailTables {
   app_settings: AppSettingsTable;
   categories: CategoriesTable;
   products: ProductsTable;
