@@ -14,6 +14,7 @@ import { createSessions } from './accounts/sessions.js';
 import { ensureAdmin, WeakPasswordError } from './accounts/users.js';
 import { createDevMailbox, createSmtpMailer } from './mail/mailer.js';
 import { createSmsSender } from './sms/sms.js';
+import { createLiveBus } from './live/bus.js';
 import { remindIdleCarts } from './cart/abandoned-carts.js';
 import { startJobs } from './jobs/scheduler.js';
 import { createPaymentProvider } from './payments/index.js';
@@ -48,7 +49,8 @@ async function main(): Promise<void> {
   }
   const payments = createPaymentProvider(config);
   const sms = createSmsSender(config);
-  const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, sms, isAcceptingTraffic: () => accepting });
+  const live = createLiveBus(config.REDIS_URL, { onError: (error) => log.warn({ err: error }, 'live update not delivered') });
+  const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, sms, live, isAcceptingTraffic: () => accepting });
   const jobs = startJobs(
     [
       { name: 'expire-unpaid-orders', everyMs: 60_000, run: () => expireUnpaidOrders(database.db, payments) },
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     accepting = false;
+    live.stop(); // open event streams end now; browsers reconnect to another process
     log.info({ signal }, 'shutting down: finishing in-flight requests');
     const deadline = setTimeout(() => {
       log.warn('shutdown deadline reached; closing remaining connections');
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await jobs.stop();
-    await Promise.allSettled([database.close(), store.close()]);
+    await Promise.allSettled([database.close(), store.close(), live.close()]);
     log.info('stopped');
     process.exit(0);
   };

@@ -9,6 +9,7 @@ import type { Mailer } from '../mail/mailer.js';
 import type { PaymentProvider } from '../payments/index.js';
 import type { AssetRegistry } from './assets.js';
 import type { SmsSender } from '../sms/sms.js';
+import type { LiveBus } from '../live/bus.js';
 
 /** Everything the HTTP layer needs, made once at boot and handed to createApp. */
 export interface AppDeps {
@@ -24,6 +25,8 @@ export interface AppDeps {
   payments: PaymentProvider;
   /** Text messages (shipping updates), when an SMS provider is configured. */
   sms?: SmsSender | undefined;
+  /** Live updates (order pages, the dashboard): publish after a commit, streams subscribe. */
+  live: LiveBus;
   /** False once shutdown has begun, so load balancers stop sending traffic first. */
   isAcceptingTraffic: () => boolean;
 }

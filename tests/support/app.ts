@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { loadAssets } from '../../src/web/assets.js';
 import { createTestDatabase } from './db.js';
 import { createTestStore } from './store.js';
 import type { SmsSender } from '../../src/sms/sms.js';
+import { createLiveBus, type LiveBus } from '../../src/live/bus.js';
 
 export interface TestContext {
   app: ReturnType<typeof createApp>;
@@ -23,6 +25,8 @@ export interface TestContext {
   store: KeyValueStore;
   /** Tests that change the catalog after a page was read call catalog.invalidate(), as staff screens do. */
   catalog: CatalogCache;
+  /** Live updates: on real Redis (a topic of its own) when REDIS_URL is set, else in-process. */
+  live: LiveBus;
   close(): Promise<void>;
 }
 
@@ -30,12 +34,18 @@ export interface TestContext {
 export const testConfig = (env: NodeJS.ProcessEnv = {}) =>
   loadConfig({ NODE_ENV: 'test', DATA_DIR: mkdtempSync(join(tmpdir(), 'hyperstore-data-')), APP_SECRET: 'test-secret-'.padEnd(40, 'x'), LOG_LEVEL: 'silent', ...env });
 
+/** A live bus of its own; apps given the same one (or the same topic on Redis) see each other's events. */
+export function createTestLiveBus(topic = `hs-test:live:${randomBytes(6).toString('hex')}`): LiveBus {
+  return createLiveBus(process.env.REDIS_URL, { topic });
+}
+
 /** The real application on a fresh database and store, for app.request() tests. */
 export async function createTestApp(
-  options: { accepting?: () => boolean; database?: DatabaseHandle; store?: KeyValueStore; env?: NodeJS.ProcessEnv; payments?: PaymentProvider; sms?: SmsSender } = {},
+  options: { accepting?: () => boolean; database?: DatabaseHandle; store?: KeyValueStore; env?: NodeJS.ProcessEnv; payments?: PaymentProvider; sms?: SmsSender; live?: LiveBus } = {},
 ): Promise<TestContext> {
   const [database, store] = [options.database ?? (await createTestDatabase()), options.store ?? createTestStore()];
   const catalog = createCatalogCache(database.db, cacheFor(store));
+  const live = options.live ?? createTestLiveBus();
   const app = createApp({
     config: testConfig(options.env),
     db: database.db,
@@ -48,6 +58,7 @@ export async function createTestApp(
     mailer: createDevMailbox(database.db),
     payments: options.payments ?? new TestPaymentProvider(),
     sms: options.sms,
+    live,
     isAcceptingTraffic: options.accepting ?? (() => true),
   });
   return {
@@ -55,8 +66,9 @@ export async function createTestApp(
     database,
     store,
     catalog,
+    live,
     close: async () => {
-      await Promise.all([database.close(), store.close()]);
+      await Promise.all([database.close(), store.close(), live.close()]);
     },
   };
 }
