@@ -20,7 +20,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function createProduct(page: Page, name: string, sku: string): Promise<void> {
+/** Creates the product through its form; returns its edit page's address. */
+async function createProduct(page: Page, name: string, sku: string): Promise<string> {
   await page.goto(`${baseUrl}/admin/products/new`);
   await checkA11y(page);
   await page.getByLabel('Name', { exact: true }).fill(name);
@@ -45,6 +46,7 @@ async function createProduct(page: Page, name: string, sku: string): Promise<voi
   await page.getByRole('button', { name: 'Upload picture' }).click();
   await expect.poll(() => page.locator(`#product-images img[alt="${name}, side view"]`).count()).toBe(1);
   await checkA11y(page);
+  return page.url();
 }
 
 async function buy(page: Page, productPath: string, email: string): Promise<string> {
@@ -78,7 +80,7 @@ describe.each([
     try {
       const staff = await admin.newPage();
       staff.on('pageerror', (error) => errors.push(error.message));
-      await createProduct(staff, name, `ATR-${suffix.toUpperCase()}`);
+      const editPage = await createProduct(staff, name, `ATR-${suffix.toUpperCase()}`);
 
       // The shop finds it at once: the save dropped the cached lists.
       const buyer = await shopper.newPage();
@@ -107,6 +109,13 @@ describe.each([
       expect(await buyer.locator('[data-order-status]').getAttribute('data-order-status')).toBe('shipped');
       expect(await buyer.locator('main').textContent()).toContain(`1Z${suffix.toUpperCase()}0001`);
       await checkA11y(buyer);
+
+      // Withdrawn from sale, it leaves the shop at once (and the other journeys' counts).
+      await staff.goto(editPage);
+      await staff.getByLabel('Active (shown in the shop)').uncheck();
+      await staff.getByRole('button', { name: 'Save product' }).click();
+      await expect.poll(() => staff.locator('[role=status]').first().textContent()).toMatch(/saved/i);
+      expect((await buyer.goto(`${baseUrl}${productPath}`))?.status()).toBe(404);
       expect(errors, label).toEqual([]);
     } finally {
       await admin.close();
