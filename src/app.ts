@@ -14,6 +14,7 @@ import { operationsRoutes } from './web/routes/operations.js';
 import { searchRoutes } from './web/routes/search.js';
 import { cartRoutes } from './web/routes/cart.js';
 import { checkoutRoutes } from './web/routes/checkout.js';
+import { liveRoutes } from './web/routes/live.js';
 import { webhookRoutes } from './web/routes/webhooks.js';
 import { unsubscribeRoutes } from './web/routes/unsubscribe.js';
 import { accountRoutes } from './web/routes/account.js';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', searchRoutes(deps));
   app.route('/', cartRoutes(deps));
   app.route('/', checkoutRoutes(deps));
+  app.route('/', liveRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', unsubscribeRoutes(deps));
   app.route('/', authRoutes(deps));

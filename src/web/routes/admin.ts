@@ -5,6 +5,7 @@ import { adminAuditRoutes } from './admin/audit.js';
 import { adminCategoryRoutes } from './admin/categories.js';
 import { adminCouponRoutes } from './admin/coupons.js';
 import { adminDashboardRoutes } from './admin/dashboard.js';
+import { adminEventRoutes } from './admin/events.js';
 import { adminImportRoutes } from './admin/import.js';
 import { adminInventoryRoutes } from './admin/inventory.js';
 import { adminOrderRoutes } from './admin/orders.js';
@@ -20,6 +21,7 @@ export function adminRoutes(deps: AppDeps) {
   app.use('/admin', requireAdmin());
   app.use('/admin/*', requireAdmin());
   app.route('/', adminDashboardRoutes(deps));
+  app.route('/', adminEventRoutes(deps));
   // Import before products, so /admin/products/import is not taken for a product id.
   app.route('/', adminImportRoutes(deps));
   app.route('/', adminProductRoutes(deps));
