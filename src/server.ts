@@ -15,6 +15,7 @@ import { ensureAdmin, WeakPasswordError } from './accounts/users.js';
 import { createDevMailbox, createSmtpMailer } from './mail/mailer.js';
 import { createSmsSender } from './sms/sms.js';
 import { createLiveBus } from './live/bus.js';
+import { publishOrderChange } from './live/order-events.js';
 import { remindIdleCarts } from './cart/abandoned-carts.js';
 import { startJobs } from './jobs/scheduler.js';
 import { createPaymentProvider } from './payments/index.js';
@@ -53,7 +54,15 @@ async function main(): Promise<void> {
   const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, sms, live, isAcceptingTraffic: () => accepting });
   const jobs = startJobs(
     [
-      { name: 'expire-unpaid-orders', everyMs: 60_000, run: () => expireUnpaidOrders(database.db, payments) },
+      {
+        name: 'expire-unpaid-orders',
+        everyMs: 60_000,
+        run: async () => {
+          const outcome = await expireUnpaidOrders(database.db, payments);
+          for (const number of outcome.expiredNumbers) await publishOrderChange(live, number, 'cancelled');
+          return outcome;
+        },
+      },
       {
         name: 'abandoned-cart-reminders',
         everyMs: 5 * 60_000,
