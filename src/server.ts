@@ -13,6 +13,7 @@ import { cacheFor } from './store/json-cache.js';
 import { createSessions } from './accounts/sessions.js';
 import { ensureAdmin, WeakPasswordError } from './accounts/users.js';
 import { createDevMailbox, createSmtpMailer } from './mail/mailer.js';
+import { createOutboxWorker } from './mail/outbox-worker.js';
 import { createSmsSender } from './sms/sms.js';
 import { createLiveBus } from './live/bus.js';
 import { publishOrderChange } from './live/order-events.js';
@@ -20,8 +21,8 @@ import { remindIdleCarts } from './cart/abandoned-carts.js';
 import { startJobs } from './jobs/scheduler.js';
 import { createPaymentProvider } from './payments/index.js';
 import { expireUnpaidOrders } from './orders/expire.js';
-import { cartReminderMessage } from '../views/emails/cart-emails.js';
 import { loadAssets } from './web/assets.js';
+import { noticesFor } from './web/order-mail.js';
 import { projectRoot } from './lib/paths.js';
 
 /** Boot: config → database (migrated) → store → app → listen; and an orderly shutdown. */
@@ -52,8 +53,11 @@ async function main(): Promise<void> {
   const sms = createSmsSender(config);
   const live = createLiveBus(config.REDIS_URL, { onError: (error) => log.warn({ err: error }, 'live update not delivered') });
   const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, sms, live, isAcceptingTraffic: () => accepting });
+  // The outbox worker is the only sender of mail and texts; everything else queues.
+  const outbox = createOutboxWorker({ db: database.db, mailer, sms, log, host: new URL(config.APP_URL).hostname });
   const jobs = startJobs(
     [
+      { name: 'mail-outbox', everyMs: 1_500, run: () => outbox.runOnce() },
       {
         name: 'expire-unpaid-orders',
         everyMs: 60_000,
@@ -66,15 +70,7 @@ async function main(): Promise<void> {
       {
         name: 'abandoned-cart-reminders',
         everyMs: 5 * 60_000,
-        run: () =>
-          remindIdleCarts(database.db, {
-            idleHours: config.ABANDONED_CART_HOURS,
-            appUrl: config.APP_URL,
-            storeName: config.STORE_NAME,
-            secret: config.APP_SECRET,
-            message: (cart, links) => cartReminderMessage(config.STORE_NAME, cart, links),
-            send: (message) => mailer.send(message),
-          }),
+        run: () => remindIdleCarts(database.db, { idleHours: config.ABANDONED_CART_HOURS, notices: noticesFor({ config }) }),
       },
     ],
     log,

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import type { DbOrTx } from '../db/database.js';
-import type { MailMessage } from '../mail/mailer.js';
+import type { Db, DbOrTx } from '../db/database.js';
+import type { Notices } from '../mail/notices.js';
 
 export interface IdleCart {
   cartId: number;
@@ -66,24 +66,18 @@ export function isUnsubscribeToken(userId: number, token: string, secret: string
 
 export interface ReminderJob {
   idleHours: number;
-  appUrl: string;
-  storeName: string;
-  secret: string;
-  message: (cart: IdleCart, links: { cartUrl: string; unsubscribeUrl: string }) => MailMessage;
-  send: (message: MailMessage) => Promise<void>;
+  notices: Notices;
 }
 
 /**
- * One pass of the abandoned-cart job. Carts are claimed (and committed) before mail goes out,
- * so a reminder is never sent twice; a send that fails is logged and not retried (the mail
- * outbox will make delivery durable).
+ * One pass of the abandoned-cart job: the carts are claimed and their reminders queued in one
+ * transaction, so a reminder is queued exactly once per claim, and the outbox delivers it
+ * (retrying while the mail server is away).
  */
-export async function remindIdleCarts(db: DbOrTx, job: ReminderJob, now = new Date()): Promise<{ sent: number; failed: number }> {
-  const carts = await claimIdleCarts(db, job.idleHours, now);
-  let failed = 0;
-  for (const cart of carts) {
-    const unsubscribeUrl = `${job.appUrl}/unsubscribe/cart-reminders?user=${cart.userId}&token=${unsubscribeToken(cart.userId, job.secret)}`;
-    await job.send(job.message(cart, { cartUrl: `${job.appUrl}/cart`, unsubscribeUrl })).catch(() => failed++);
-  }
-  return { sent: carts.length - failed, failed };
+export async function remindIdleCarts(db: Db, job: ReminderJob, now = new Date()): Promise<{ queued: number }> {
+  return db.transaction().execute(async (trx) => {
+    const carts = await claimIdleCarts(trx, job.idleHours, now);
+    for (const cart of carts) await job.notices.queue(trx, { kind: 'cart.reminder', cart });
+    return { queued: carts.length };
+  });
 }

@@ -1,7 +1,8 @@
 import type { Db } from '../db/database.js';
 import type { Order } from '../db/schema-orders.js';
+import type { Notices } from '../mail/notices.js';
 import type { PaymentProvider } from '../payments/index.js';
-import { moveOrderIn, releaseUnpaidOrder, restock } from './settle.js';
+import { moveOrderIn, releaseUnpaidOrderIn, restock } from './settle.js';
 import { checkTransition } from './status.js';
 
 export class CancelError extends Error {
@@ -11,14 +12,18 @@ export class CancelError extends Error {
 /**
  * Cancels an order before it ships. Unpaid: its payment is cancelled and its stock released.
  * Paid: the whole payment is refunded through the provider first (a refund that fails leaves
- * the order as it was), then the order is cancelled and its goods go back into stock.
+ * the order as it was), then the order is cancelled and its goods go back into stock. The
+ * customer's message is queued in the same transaction as the cancellation.
  */
-export async function cancelOrder(db: Db, payments: PaymentProvider, order: Order, actor: 'customer' | 'staff'): Promise<void> {
+export async function cancelOrder(db: Db, payments: PaymentProvider, order: Order, actor: 'customer' | 'staff', notices: Notices): Promise<void> {
   const refused = checkTransition(order.status, 'cancelled');
   if (refused) throw new CancelError(refused);
   if (order.status === 'pending') {
     if (order.payment_id) await payments.cancelPayment(order.payment_id).catch(() => undefined);
-    if (!(await releaseUnpaidOrder(db, order.id, actor, 'cancelled before payment'))) throw new CancelError('The order changed meanwhile; look at it again.');
+    await db.transaction().execute(async (trx) => {
+      if (!(await releaseUnpaidOrderIn(trx, order.id, actor, 'cancelled before payment'))) throw new CancelError('The order changed meanwhile; look at it again.');
+      await notices.queue(trx, { kind: 'order.cancelled', orderId: order.id, refundedCents: 0 });
+    });
     return;
   }
   if (!order.payment_id) throw new CancelError('This order has no payment to refund; staff will look at it.');
@@ -29,5 +34,6 @@ export async function cancelOrder(db: Db, payments: PaymentProvider, order: Orde
     if (!moved) throw new CancelError('The order changed meanwhile; look at it again.');
     await restock(trx, order.id, { reason: 'cancelled' });
     await trx.deleteFrom('coupon_redemptions').where('order_id', '=', order.id).execute();
+    await notices.queue(trx, { kind: 'order.cancelled', orderId: order.id, refundedCents: order.total_cents - order.refunded_cents });
   });
 }

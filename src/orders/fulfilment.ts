@@ -1,9 +1,10 @@
 import { recordAudit } from '../accounts/audit.js';
 import type { Db, DbOrTx } from '../db/database.js';
 import type { Order } from '../db/schema-orders.js';
+import type { Notices } from '../mail/notices.js';
 import type { PaymentProvider } from '../payments/index.js';
 import { lockOrder, OrderNotFoundError } from './admin-orders.js';
-import { refundOrder, RefundError } from './refunds.js';
+import { refundOrder, RefundError, type RefundRequest } from './refunds.js';
 import { moveOrderIn, releaseUnpaidOrderIn, restock } from './settle.js';
 import { canTransition, checkTransition, type OrderStatus } from './status.js';
 
@@ -35,10 +36,11 @@ export interface TransitionOutcome {
 /**
  * Moves an order as staff asked, through the state machine only. Each move runs in one
  * transaction that locks the order row first, so two people clicking at once make one move
- * (the second is told the order is already there), with its order event and audit row.
+ * (the second is told the order is already there), with its order event, audit row and the
+ * customer's message (shipped, delivered, cancelled).
  */
-export async function changeOrderStatus(db: Db, payments: PaymentProvider, request: TransitionRequest): Promise<TransitionOutcome> {
-  if (request.to === 'cancelled') return cancelAsStaff(db, payments, request);
+export async function changeOrderStatus(db: Db, payments: PaymentProvider, request: TransitionRequest, notices: Notices): Promise<TransitionOutcome> {
+  if (request.to === 'cancelled') return cancelAsStaff(db, payments, request, notices);
   return db.transaction().execute(async (trx) => {
     const order = await lockOrder(trx, request.orderNumber);
     const refused = checkTransition(order.status, request.to);
@@ -55,6 +57,7 @@ export async function changeOrderStatus(db: Db, payments: PaymentProvider, reque
     const note = shipping ? `${request.carrier}, tracking number ${request.trackingNumber}` : '';
     await moveOrderIn(trx, order.id, order.status, request.to, { staffId: request.staff.actorId }, note, extra);
     await auditMove(trx, order, request.to, request.staff, extra);
+    if (request.to === 'shipped' || request.to === 'delivered') await notices.queue(trx, { kind: `order.${request.to}`, orderId: order.id });
     return { order: { ...order, ...extra, status: request.to }, from: order.status, refundedCents: 0 };
   });
 }
@@ -80,15 +83,16 @@ async function auditMove(trx: DbOrTx, order: Order, to: OrderStatus, staff: Tran
  * state machine lets only pending and paid orders become cancelled; an order already being
  * prepared is refunded in full and restocked instead, and ends as refunded. Shipped: refused.
  */
-async function cancelAsStaff(db: Db, payments: PaymentProvider, request: TransitionRequest): Promise<TransitionOutcome> {
+async function cancelAsStaff(db: Db, payments: PaymentProvider, request: TransitionRequest, notices: Notices): Promise<TransitionOutcome> {
   const order = await db.selectFrom('orders').selectAll().where('number', '=', request.orderNumber).executeTakeFirst();
   if (!order) throw new OrderNotFoundError(`No order ${request.orderNumber.slice(0, 20)}.`);
   const left = order.total_cents - order.refunded_cents;
-  if (order.status === 'pending' || (order.status === 'paid' && left === 0)) return cancelWithoutRefund(db, payments, order, request.staff);
+  if (order.status === 'pending' || (order.status === 'paid' && left === 0)) return cancelWithoutRefund(db, payments, order, request.staff, notices);
   if (order.status !== 'paid' && order.status !== 'processing') throw new TransitionError(checkTransition(order.status, 'cancelled') ?? 'This order cannot be cancelled.');
   const fullStatus = canTransition(order.status, 'cancelled') ? 'cancelled' : 'refunded';
   try {
-    const { order: after } = await refundOrder(db, payments, { orderNumber: order.number, amountCents: left, reason: 'Order cancelled', restock: true, staff: request.staff, fullStatus });
+    const cancellation: RefundRequest = { orderNumber: order.number, amountCents: left, reason: 'Order cancelled', restock: true, staff: request.staff, fullStatus };
+    const { order: after } = await refundOrder(db, payments, cancellation, notices);
     return { order: after, from: order.status, refundedCents: left };
   } catch (error) {
     if (!(error instanceof RefundError)) throw error;
@@ -96,7 +100,7 @@ async function cancelAsStaff(db: Db, payments: PaymentProvider, request: Transit
   }
 }
 
-async function cancelWithoutRefund(db: Db, payments: PaymentProvider, order: Order, staff: TransitionRequest['staff']): Promise<TransitionOutcome> {
+async function cancelWithoutRefund(db: Db, payments: PaymentProvider, order: Order, staff: TransitionRequest['staff'], notices: Notices): Promise<TransitionOutcome> {
   if (order.status === 'pending' && order.payment_id) {
     // Stop the payment first, so it cannot go through after the goods went back on the shelf.
     const payment = await payments.cancelPayment(order.payment_id).catch(() => undefined);
@@ -115,6 +119,7 @@ async function cancelWithoutRefund(db: Db, payments: PaymentProvider, order: Ord
       await trx.deleteFrom('coupon_redemptions').where('order_id', '=', order.id).execute();
     }
     await auditMove(trx, locked, 'cancelled', staff, {});
+    await notices.queue(trx, { kind: 'order.cancelled', orderId: order.id, refundedCents: 0 });
     return { order: { ...locked, status: 'cancelled' as const }, from: locked.status, refundedCents: 0 };
   });
 }

@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import type { PaymentEvent } from '../payments/index.js';
 import { markOrderPaidIn, moveOrderIn, releaseUnpaidOrderIn, restock } from './settle.js';
 import type { DbOrTx } from '../db/database.js';
+import type { Notices } from '../mail/notices.js';
 
 /** Whether the goods ever left: only goods still here go back into stock on a full refund. */
 async function wasShipped(db: DbOrTx, orderId: number): Promise<boolean> {
@@ -20,12 +21,12 @@ export type PaymentEventOutcome =
  * twice and out of order: a failure never unpays a paid order, a payment whose amount or currency
  * differs from the order's is not accepted but flagged for staff.
  */
-export async function applyPaymentEvent(db: Db, event: PaymentEvent): Promise<PaymentEventOutcome> {
+export async function applyPaymentEvent(db: Db, event: PaymentEvent, notices: Notices): Promise<PaymentEventOutcome> {
   if (event.type === 'ignored') return { result: 'ignored' };
   return db.transaction().execute(async (trx) => {
     const order = await trx
       .selectFrom('orders')
-      .select(['id', 'status', 'total_cents', 'currency', 'refunded_cents'])
+      .select(['id', 'status', 'total_cents', 'currency', 'refunded_cents', 'paid_at'])
       .where('payment_id', '=', event.paymentId)
       .forUpdate()
       .executeTakeFirst();
@@ -48,11 +49,18 @@ export async function applyPaymentEvent(db: Db, event: PaymentEvent): Promise<Pa
           return flag(`Payment of ${event.amountCents} ${event.currency} does not match the order's ${order.total_cents} ${order.currency}.`);
         }
         if (order.status === 'cancelled') return flag('Paid after the order was cancelled: refund the payment.');
-        return (await markOrderPaidIn(trx, order.id, { paymentId: event.paymentId, actor: 'provider' })) ? { result: 'paid', orderId: order.id } : { result: 'no_change' };
+        return (await markOrderPaidIn(trx, order.id, { paymentId: event.paymentId, actor: 'provider' }, notices)) ? { result: 'paid', orderId: order.id } : { result: 'no_change' };
       }
-      case 'payment.failed':
+      case 'payment.failed': {
         // Only an order still waiting lets go of its stock; a paid one stays paid.
-        return (await releaseUnpaidOrderIn(trx, order.id, 'provider', event.failureMessage ?? 'payment failed')) ? { result: 'released', orderId: order.id } : { result: 'no_change' };
+        const released = await releaseUnpaidOrderIn(trx, order.id, 'provider', event.failureMessage ?? 'payment failed');
+        // The shopper hears of each failed attempt once (the event id), even when the return
+        // page released the order first; never about an order that was paid after all.
+        if (released || (order.status === 'cancelled' && order.paid_at === null)) {
+          await notices.queue(trx, { kind: 'order.payment_failed', orderId: order.id, attempt: event.id, reason: event.failureMessage ?? null });
+        }
+        return released ? { result: 'released', orderId: order.id } : { result: 'no_change' };
+      }
       case 'refund.recorded': {
         const refunded = Math.min(event.amountCents, order.total_cents);
         if (refunded <= order.refunded_cents) return { result: 'no_change' };
@@ -60,6 +68,8 @@ export async function applyPaymentEvent(db: Db, event: PaymentEvent): Promise<Pa
         const moved = await moveOrderIn(trx, order.id, order.status, to, 'provider', `${refunded} ${order.currency} refunded`, { refunded_cents: refunded }).catch(() => false);
         if (!moved) return flag(`A refund of ${refunded} ${order.currency} arrived while the order was ${order.status}.`);
         if (to === 'refunded' && !(await wasShipped(trx, order.id))) await restock(trx, order.id, { reason: 'refund' });
+        // A refund made at the provider (its dashboard): one message per event.
+        await notices.queue(trx, { kind: 'order.refunded', orderId: order.id, amountCents: refunded - order.refunded_cents, refundKey: event.id });
         return { result: 'refunded', orderId: order.id };
       }
       case 'dispute.created':

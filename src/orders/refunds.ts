@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from '../db/database.js';
 import type { Selectable } from 'kysely';
 import type { Order, OrderRefundsTable } from '../db/schema-orders.js';
 import { formatMoney } from '../lib/money.js';
+import type { Notices } from '../mail/notices.js';
 import { PaymentProviderError, type PaymentProvider } from '../payments/index.js';
 import { lockOrder } from './admin-orders.js';
 import { moveOrderIn, restock } from './settle.js';
@@ -57,13 +58,13 @@ export interface RefundOutcome {
  * webhook (which records "refunded at least X") waits for it, then finds this refund already
  * counted, so the two never add up twice.
  */
-export async function refundOrder(db: Db, payments: PaymentProvider, request: RefundRequest): Promise<RefundOutcome> {
+export async function refundOrder(db: Db, payments: PaymentProvider, request: RefundRequest, notices: Notices): Promise<RefundOutcome> {
   const reserved = await reserveRefund(db, request);
   if (reserved.status === 'succeeded') {
     const order = await db.selectFrom('orders').selectAll().where('id', '=', reserved.order_id).executeTakeFirstOrThrow();
     return { order, refund: reserved, repeated: true };
   }
-  return settleRefund(db, payments, reserved.id, request);
+  return settleRefund(db, payments, reserved.id, request, notices);
 }
 
 async function reserveRefund(db: Db, request: RefundRequest): Promise<OrderRefund> {
@@ -124,7 +125,7 @@ export function refundProblem(order: Order, refunds: OrderRefund[], request: Pic
  * to run again for the same refund: its key makes the provider answer the same refund, and a
  * refund no longer pending is returned as it is.
  */
-export async function settleRefund(db: Db, payments: PaymentProvider, refundId: number, request: Pick<RefundRequest, 'staff' | 'fullStatus'>): Promise<RefundOutcome> {
+export async function settleRefund(db: Db, payments: PaymentProvider, refundId: number, request: Pick<RefundRequest, 'staff' | 'fullStatus'>, notices: Notices): Promise<RefundOutcome> {
   const outcome = await db.transaction().execute(async (trx) => {
     const { order_id: orderId } = await trx.selectFrom('order_refunds').select('order_id').where('id', '=', refundId).executeTakeFirstOrThrow();
     const order = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
@@ -139,7 +140,8 @@ export async function settleRefund(db: Db, payments: PaymentProvider, refundId: 
       const failed = await trx.updateTable('order_refunds').set({ status: 'failed' }).where('id', '=', refund.id).returningAll().executeTakeFirstOrThrow();
       return { order, refund: failed, repeated: false, failure: answer.failure };
     }
-    return { ...(await recordRefund(trx, order, refund, { to, providerRefundId: answer.refundId, staff: request.staff })), repeated: false, failure: undefined };
+    const settled: SettledRefund = { to, providerRefundId: answer.refundId, staff: request.staff, cancelling: request.fullStatus !== undefined };
+    return { ...(await recordRefund(trx, notices, order, refund, settled)), repeated: false, failure: undefined };
   });
   if (outcome.failure) throw new RefundError(`The refund was not made: ${outcome.failure} The order is unchanged.`, 'form', 409);
   return { order: outcome.order, refund: outcome.refund, repeated: outcome.repeated };
@@ -159,7 +161,15 @@ async function askProvider(payments: PaymentProvider, order: Order, refund: Orde
   }
 }
 
-async function recordRefund(trx: DbOrTx, order: Order, refund: OrderRefund, settled: { to: Order['status']; providerRefundId: string; staff: RefundRequest['staff'] }) {
+interface SettledRefund {
+  to: Order['status'];
+  providerRefundId: string;
+  staff: RefundRequest['staff'];
+  /** Staff cancelled the order: the customer is told it is cancelled (and refunded), not only refunded. */
+  cancelling: boolean;
+}
+
+async function recordRefund(trx: DbOrTx, notices: Notices, order: Order, refund: OrderRefund, settled: SettledRefund) {
   const refundedCents = order.refunded_cents + refund.amount_cents;
   const staff = { staffId: settled.staff.actorId };
   const note = `${formatMoney(refund.amount_cents, order.currency)} refunded`;
@@ -181,6 +191,12 @@ async function recordRefund(trx: DbOrTx, order: Order, refund: OrderRefund, sett
     after: { status: settled.to, refunded_cents: refundedCents },
     details: { order_number: order.number, amount_cents: refund.amount_cents, sequence: refund.sequence, restock: refund.restock, reason: refund.reason },
   });
+  await notices.queue(
+    trx,
+    settled.cancelling
+      ? { kind: 'order.cancelled', orderId: order.id, refundedCents: refund.amount_cents }
+      : { kind: 'order.refunded', orderId: order.id, amountCents: refund.amount_cents, refundKey: `refund-${refund.sequence}` },
+  );
   const updated = await trx.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow();
   return { order: updated, refund: done };
 }

@@ -1,14 +1,16 @@
 import { recordAudit } from '../accounts/audit.js';
 import type { Db } from '../db/database.js';
+import type { Notices } from '../mail/notices.js';
 
 /**
  * Staff approve or reject an open return request, once (a decided request is not changed
- * again), with its audit row in the same transaction. Returns the order's number, or undefined
- * when there is no such open request.
+ * again), with its audit row and, for an approval, the customer's message in the same
+ * transaction. Returns the order's number, or undefined when there is no such open request.
  */
 export async function decideReturnAsStaff(
   db: Db,
   decision: { requestId: number; status: 'approved' | 'rejected'; staff: { actorId: number; ip: string | null } },
+  notices: Notices,
 ): Promise<string | undefined> {
   return db.transaction().execute(async (trx) => {
     const decided = await trx
@@ -29,6 +31,7 @@ export async function decideReturnAsStaff(
       after: { status: decision.status },
       details: { order_number: order.number, order_id: order.id },
     });
+    if (decision.status === 'approved') await notices.queue(trx, { kind: 'return.approved', requestId: decision.requestId });
     return order.number;
   });
 }

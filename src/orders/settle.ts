@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../db/database.js';
 import type { OrderEventsTable } from '../db/schema-orders.js';
+import type { Notices } from '../mail/notices.js';
 import { checkTransition, type OrderStatus } from './status.js';
 
 type Actor = OrderEventsTable['actor'];
@@ -32,15 +33,21 @@ async function move(db: DbOrTx, orderId: number, from: OrderStatus, to: OrderSta
   return true;
 }
 
-/** Payment went through: the order is paid and the cart it came from is emptied. Once only. */
-export async function markOrderPaid(db: Db, orderId: number, payment: { paymentId: string; actor: Actor }): Promise<boolean> {
-  return db.transaction().execute((trx) => markOrderPaidIn(trx, orderId, payment));
+/**
+ * Payment went through: the order is paid, the cart it came from is emptied and the
+ * confirmation is queued, all in one transaction. Once only.
+ */
+export async function markOrderPaid(db: Db, orderId: number, payment: { paymentId: string; actor: Actor }, notices: Notices): Promise<boolean> {
+  return db.transaction().execute((trx) => markOrderPaidIn(trx, orderId, payment, notices));
 }
 
 /** markOrderPaid inside a transaction the caller holds (a webhook records its event id in the same one). */
-export async function markOrderPaidIn(trx: DbOrTx, orderId: number, payment: { paymentId: string; actor: Actor }): Promise<boolean> {
+export async function markOrderPaidIn(trx: DbOrTx, orderId: number, payment: { paymentId: string; actor: Actor }, notices: Notices): Promise<boolean> {
   const paid = await move(trx, orderId, 'pending', 'paid', payment.actor, '', { payment_id: payment.paymentId, paid_at: new Date(), expires_at: null });
   if (!paid) return false;
+  // Whoever moved the order queues the confirmation; its dedupe key (the order number) would
+  // keep a second one out even if two callers got here.
+  await notices.queue(trx, { kind: 'order.confirmation', orderId });
   const order = await trx.selectFrom('orders').select('cart_id').where('id', '=', orderId).executeTakeFirstOrThrow();
   if (order.cart_id !== null) {
     await trx.deleteFrom('cart_lines').where('cart_id', '=', order.cart_id).where('saved_for_later', '=', false).execute();

@@ -6,6 +6,7 @@ import { CheckoutError, placeOrder, type PlaceOrderInput } from '../../src/order
 import { markOrderPaid, releaseUnpaidOrder } from '../../src/orders/settle.js';
 import { createTestDatabase } from '../support/db.js';
 import { insertProduct } from '../support/factories.js';
+import { testNotices } from '../support/outbox.js';
 
 let database: DatabaseHandle;
 beforeAll(async () => {
@@ -112,8 +113,13 @@ describe('settling an order', () => {
     const { variants } = await insertProduct(db(), {}, [{ stock: 5 }]);
     const cartId = await cartWith(variants[0]!.id, 1);
     const { order } = await placeOrder(db(), input(cartId));
-    const signals = await Promise.all([markOrderPaid(db(), order.id, { paymentId: 'pay_1', actor: 'provider' }), markOrderPaid(db(), order.id, { paymentId: 'pay_1', actor: 'customer' })]);
+    const signals = await Promise.all([
+      markOrderPaid(db(), order.id, { paymentId: 'pay_1', actor: 'provider' }, testNotices),
+      markOrderPaid(db(), order.id, { paymentId: 'pay_1', actor: 'customer' }, testNotices),
+    ]);
     expect(signals.filter(Boolean)).toHaveLength(1);
+    const confirmations = await db().selectFrom('outbox_messages').select('dedupe_key').where('recipient', '=', order.email).execute();
+    expect(confirmations).toEqual([{ dedupe_key: `order.confirmation:${order.number}` }]);
     expect((await db().selectFrom('order_events').select('to_status').where('order_id', '=', order.id).execute()).map((event) => event.to_status)).toEqual(['pending', 'paid']);
     expect(await db().selectFrom('cart_lines').select('id').where('cart_id', '=', cartId).execute()).toEqual([]);
     // A late failure never unpays a paid order.

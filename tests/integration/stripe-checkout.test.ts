@@ -5,6 +5,7 @@ import { form, sessionCookieFrom } from '../support/accounts.js';
 import { insertProduct } from '../support/factories.js';
 import { signedWebhook, startFakeStripe, stripeEvent, type FakeStripe } from '../support/fake-stripe.js';
 import { htmlOf } from '../support/html.js';
+import { deliverOutbox } from '../support/outbox.js';
 
 const WEBHOOK_SECRET = 'whsec_stripe_checkout_test';
 let stripe: FakeStripe;
@@ -69,7 +70,8 @@ describe('checkout with Stripe', () => {
     expect(hook.status).toBe(200);
     const paid = await db().selectFrom('order_events').select('to_status').where('order_id', '=', order.id).where('to_status', '=', 'paid').execute();
     expect(paid).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Both queued in the transaction that paid (or tried to pay) the order; the dedupe key and the conditional move keep it to one.
+    await deliverOutbox(db());
     expect(await db().selectFrom('dev_mail').select('id').where('to_address', '=', email).execute()).toHaveLength(1);
   });
 

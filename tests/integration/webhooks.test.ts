@@ -5,6 +5,7 @@ import { StripePaymentProvider } from '../../src/payments/index.js';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { latestMailTo } from '../support/accounts.js';
 import { insertProduct } from '../support/factories.js';
+import { deliverOutbox } from '../support/outbox.js';
 import { fakeCharge, fakeDispute, signedWebhook, startFakeStripe, stripeEvent, type FakeStripe } from '../support/fake-stripe.js';
 
 const WEBHOOK_SECRET = 'whsec_test_secret_for_webhooks';
@@ -75,6 +76,7 @@ describe('payment webhooks', () => {
     expect((await statusOf(order.id)).status).toBe('paid');
     const events = await db().selectFrom('order_events').select('to_status').where('order_id', '=', order.id).execute();
     expect(events.filter((row) => row.to_status === 'paid')).toHaveLength(1);
+    await deliverOutbox(db());
     expect((await db().selectFrom('dev_mail').select('id').where('to_address', '=', email).execute()).length).toBe(1);
     expect((await latestMailTo(db(), email))?.subject).toContain(order.number);
     // A failure that arrives after the success never unpays the order.

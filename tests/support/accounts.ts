@@ -1,8 +1,9 @@
 import { expect } from 'vitest';
 import { createUser } from '../../src/accounts/users.js';
-import type { DbOrTx } from '../../src/db/database.js';
+import type { Db, DbOrTx } from '../../src/db/database.js';
 import type { Role, User } from '../../src/db/schema-accounts.js';
 import type { TestContext } from './app.js';
+import { deliverOutbox } from './outbox.js';
 
 let sequence = 0;
 export const STRONG_PASSWORD = 'correct horse battery staple';
@@ -44,10 +45,14 @@ export async function logIn(ctx: TestContext, email: string, password = STRONG_P
   return session!;
 }
 
-/** The newest dev-mailbox message to an address, waiting briefly: mail is sent after the response. */
-export async function latestMailTo(db: DbOrTx, to: string, timeoutMs = 3_000) {
+/**
+ * The newest dev-mailbox message to an address, delivering the outbox first as the server's
+ * worker would, and waiting briefly: some mail is queued after the response.
+ */
+export async function latestMailTo(db: Db, to: string, timeoutMs = 3_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    await deliverOutbox(db);
     const message = await db.selectFrom('dev_mail').selectAll().where('to_address', '=', to).orderBy('id', 'desc').executeTakeFirst();
     if (message || Date.now() > deadline) return message;
     await new Promise((resolve) => setTimeout(resolve, 25));

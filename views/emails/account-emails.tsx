@@ -1,97 +1,107 @@
-import type { Children } from '@kitajs/html';
 import type { MailMessage } from '../../src/mail/mailer.js';
+import { ActionLink, EmailFrame, plainText, SmallPrint, type Brand } from './frame.js';
 
-/** A simple table layout with inline styles: what common mail clients render reliably. No tracking pixels. */
-export function EmailFrame({ storeName, children }: { storeName: string; children: Children }): JSX.Element {
-  return (
-    <>
-      {'<!doctype html>'}
-      <html lang="en">
-        <body style="margin:0;padding:24px;background:#f8fafc;font-family:Arial,Helvetica,sans-serif;color:#0f172a">
-          <table role="presentation" width="100%" style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px">
-            <tr>
-              <td>
-                <p style="font-size:18px;font-weight:bold;margin:0 0 16px" safe>
-                  {storeName}
-                </p>
-                {children}
-              </td>
-            </tr>
-          </table>
-        </body>
-      </html>
-    </>
-  );
-}
-
-export function ActionLink({ href, label }: { href: string; label: string }): JSX.Element {
-  return (
-    <p style="margin:24px 0">
-      <a href={href} style="background:#4f46e5;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:bold" safe>
-        {label}
-      </a>
-    </p>
-  );
-}
-
-interface LinkMessage {
-  storeName: string;
+interface Recipient {
+  brand: Brand;
   to: string;
   firstName: string;
+}
+
+interface LinkMessage extends Recipient {
+  /** The absolute link, its single-use token included. */
   url: string;
 }
 
-export function verifyEmailMessage({ storeName, to, firstName, url }: LinkMessage): MailMessage {
-  const subject = `Confirm your e-mail address for ${storeName}`;
-  const text = `Hello ${firstName},\n\nConfirm your e-mail address by opening this link (it works for 48 hours):\n${url}\n\nIf you did not create an account, ignore this message.\n\n${storeName}`;
+export function verifyEmailMessage({ brand, to, firstName, url }: LinkMessage): MailMessage {
+  const subject = `Confirm your e-mail address for ${brand.storeName}`;
+  const text = plainText(brand, [
+    `Hello ${firstName},`,
+    `Confirm your e-mail address by opening this link (it works for 48 hours):\n${url}`,
+    'If you did not create an account, ignore this message.',
+  ]);
   const html = String(
-    <EmailFrame storeName={storeName}>
+    <EmailFrame brand={brand}>
       <p safe>Hello {firstName},</p>
       <p>Confirm your e-mail address to finish creating your account. The link works for 48 hours.</p>
       <ActionLink href={url} label="Confirm my address" />
-      <p style="color:#475569;font-size:13px">If you did not create an account, ignore this message.</p>
+      <SmallPrint>If you did not create an account, ignore this message.</SmallPrint>
     </EmailFrame>,
   );
   return { to, subject, text, html };
 }
 
-export function resetPasswordMessage({ storeName, to, firstName, url }: LinkMessage): MailMessage {
-  const subject = `Reset your ${storeName} password`;
-  const text = `Hello ${firstName},\n\nSomeone asked to reset your password. To choose a new one, open this link (it works once, for one hour):\n${url}\n\nIf it was not you, ignore this message: your password has not changed.\n\n${storeName}`;
+/** Sent once the address is confirmed: what the account is for, and the way to it. */
+export function welcomeMessage({ brand, to, firstName }: Recipient): MailMessage {
+  const subject = `Welcome to ${brand.storeName}`;
+  const accountUrl = `${brand.appUrl}/account`;
+  const text = plainText(brand, [
+    `Hello ${firstName},`,
+    `Your e-mail address is confirmed and your ${brand.storeName} account is ready. Your orders, addresses and settings are here:\n${accountUrl}`,
+    `Shop at ${brand.appUrl}/products`,
+  ]);
   const html = String(
-    <EmailFrame storeName={storeName}>
+    <EmailFrame brand={brand}>
+      <p safe>Hello {firstName},</p>
+      <p safe>{`Your e-mail address is confirmed and your ${brand.storeName} account is ready. Your orders, addresses and settings are in your account.`}</p>
+      <ActionLink href={accountUrl} label="Go to my account" />
+      <SmallPrint>
+        <a href={`${brand.appUrl}/products`} style="color:#4338ca">
+          Browse the shop
+        </a>
+      </SmallPrint>
+    </EmailFrame>,
+  );
+  return { to, subject, text, html };
+}
+
+export function resetPasswordMessage({ brand, to, firstName, url }: LinkMessage): MailMessage {
+  const subject = `Reset your ${brand.storeName} password`;
+  const text = plainText(brand, [
+    `Hello ${firstName},`,
+    `Someone asked to reset your password. To choose a new one, open this link (it works once, for one hour):\n${url}`,
+    'If it was not you, ignore this message: your password has not changed.',
+  ]);
+  const html = String(
+    <EmailFrame brand={brand}>
       <p safe>Hello {firstName},</p>
       <p>Someone asked to reset your password. The link works once, for one hour.</p>
       <ActionLink href={url} label="Choose a new password" />
-      <p style="color:#475569;font-size:13px">If it was not you, ignore this message: your password has not changed.</p>
+      <SmallPrint>If it was not you, ignore this message: your password has not changed.</SmallPrint>
     </EmailFrame>,
   );
   return { to, subject, text, html };
 }
 
 /** Sent instead of a second account: registration looks the same either way, and the owner learns of the attempt. */
-export function alreadyRegisteredMessage({ storeName, to, firstName, url }: LinkMessage): MailMessage {
-  const subject = `You already have a ${storeName} account`;
-  const text = `Hello ${firstName},\n\nSomeone tried to create an account with this address, which already has one. If it was you, sign in or reset your password here:\n${url}\n\nIf it was not you, ignore this message.\n\n${storeName}`;
+export function alreadyRegisteredMessage({ brand, to, firstName, url }: LinkMessage): MailMessage {
+  const subject = `You already have a ${brand.storeName} account`;
+  const text = plainText(brand, [
+    `Hello ${firstName},`,
+    `Someone tried to create an account with this address, which already has one. If it was you, sign in or reset your password here:\n${url}`,
+    'If it was not you, ignore this message.',
+  ]);
   const html = String(
-    <EmailFrame storeName={storeName}>
+    <EmailFrame brand={brand}>
       <p safe>Hello {firstName},</p>
       <p>Someone tried to create an account with this address, which already has one. If it was you, reset your password or sign in.</p>
       <ActionLink href={url} label="Reset my password" />
-      <p style="color:#475569;font-size:13px">If it was not you, ignore this message.</p>
+      <SmallPrint>If it was not you, ignore this message.</SmallPrint>
     </EmailFrame>,
   );
   return { to, subject, text, html };
 }
 
-export function emailChangedMessage({ storeName, to, firstName, newEmail }: Omit<LinkMessage, 'url'> & { newEmail: string }): MailMessage {
-  const subject = `Your ${storeName} e-mail address was changed`;
-  const text = `Hello ${firstName},\n\nThe e-mail address of your account was changed to ${newEmail}. If you did not do this, contact us at once.\n\n${storeName}`;
+/** Sent to the OLD address, so the owner hears of a change they did not make. */
+export function emailChangedMessage({ brand, to, firstName, newEmail }: Recipient & { newEmail: string }): MailMessage {
+  const subject = `Your ${brand.storeName} e-mail address was changed`;
+  const text = plainText(brand, [`Hello ${firstName},`, `The e-mail address of your account was changed to ${newEmail}.`, 'If you did not do this, contact us at once.']);
   const html = String(
-    <EmailFrame storeName={storeName}>
+    <EmailFrame brand={brand}>
       <p safe>Hello {firstName},</p>
-      <p safe>The e-mail address of your account was changed to {newEmail}.</p>
-      <p>If you did not do this, contact us at once.</p>
+      <p safe>{`The e-mail address of your account was changed to ${newEmail}.`}</p>
+      <p>
+        <strong>If you did not do this, contact us at once.</strong>
+      </p>
     </EmailFrame>,
   );
   return { to, subject, text, html };

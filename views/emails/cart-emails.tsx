@@ -1,14 +1,28 @@
 import type { IdleCart } from '../../src/cart/abandoned-carts.js';
 import type { MailMessage } from '../../src/mail/mailer.js';
-import { ActionLink, EmailFrame } from './account-emails.js';
+import { ActionLink, EmailFrame, plainText, type Brand } from './frame.js';
 
 /** The one reminder about a member's idle cart: what is in it, the way back, and the way out. */
-export function cartReminderMessage(storeName: string, cart: IdleCart, links: { cartUrl: string; unsubscribeUrl: string }): MailMessage {
-  const subject = `You left something in your ${storeName} cart`;
+export function cartReminderMessage(brand: Brand, cart: IdleCart, links: { cartUrl: string; unsubscribeUrl: string }): MailMessage {
+  const subject = `You left something in your ${brand.storeName} cart`;
   const items = cart.lines.map((line) => `- ${line.quantity} × ${line.name}`).join('\n');
-  const text = `Hello ${cart.firstName},\n\nYour cart is waiting for you:\n${items}\n\nPick up where you left off:\n${links.cartUrl}\n\nWe send this reminder once per cart. To stop these reminders:\n${links.unsubscribeUrl}\n\n${storeName}`;
+  const text = plainText(brand, [
+    `Hello ${cart.firstName},`,
+    `Your cart is waiting for you:\n${items}`,
+    `Pick up where you left off:\n${links.cartUrl}`,
+    `We send this reminder once per cart. To stop these reminders:\n${links.unsubscribeUrl}`,
+  ]);
+  const footer = (
+    <p style="margin:0 0 8px">
+      We send this reminder once per cart.{' '}
+      <a href={links.unsubscribeUrl} style="color:#475569">
+        Stop these reminders
+      </a>
+      .
+    </p>
+  );
   const html = String(
-    <EmailFrame storeName={storeName}>
+    <EmailFrame brand={brand} footer={footer}>
       <p safe>Hello {cart.firstName},</p>
       <p>Your cart is waiting for you:</p>
       <ul>
@@ -17,14 +31,7 @@ export function cartReminderMessage(storeName: string, cart: IdleCart, links: { 
         ))}
       </ul>
       <ActionLink href={links.cartUrl} label="Go to my cart" />
-      <p style="color:#475569;font-size:13px">
-        We send this reminder once per cart.{' '}
-        <a href={links.unsubscribeUrl} style="color:#475569">
-          Stop these reminders
-        </a>
-        .
-      </p>
     </EmailFrame>,
   );
-  return { to: cart.email, subject, text, html };
+  return { to: cart.email, subject, text, html, listUnsubscribe: links.unsubscribeUrl };
 }

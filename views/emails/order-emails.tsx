@@ -1,61 +1,89 @@
 import type { Order } from '../../src/db/schema-orders.js';
 import { formatMoney } from '../../src/lib/money.js';
 import type { MailMessage } from '../../src/mail/mailer.js';
-import { ActionLink, EmailFrame } from './account-emails.js';
+import { ActionLink, EmailFrame, plainText, SmallPrint, type Brand } from './frame.js';
+
+export interface ConfirmationItem {
+  product_name: string;
+  quantity: number;
+  unit_price_cents: number;
+}
 
 interface ConfirmationInput {
-  storeName: string;
+  brand: Brand;
   order: Order;
-  items: { product_name: string; quantity: number; unit_price_cents: number }[];
+  items: ConfirmationItem[];
   /** The order page: for a guest, the signed link. */
   orderUrl: string;
 }
 
-/** Sent once, when the order is paid: items, totals, where it goes, and the way back to it. */
-export function orderConfirmationMessage({ storeName, order, items, orderUrl }: ConfirmationInput): MailMessage {
+/** The totals as label and amount, in the order the order page shows them. */
+function totalsOf(order: Order): [string, string][] {
   const money = (cents: number) => formatMoney(cents, order.currency);
-  const lines = items.map((item) => `${item.quantity} × ${item.product_name}: ${money(item.unit_price_cents * item.quantity)}`);
-  const address = [order.full_name, order.address_line1, order.address_line2, `${order.postal_code} ${order.city}`, order.state, order.country].filter(Boolean);
-  const subject = `Your ${storeName} order ${order.number}`;
-  const text = [
-    `Thank you for your order ${order.number}.`,
-    '',
-    ...lines,
-    '',
-    `Subtotal: ${money(order.subtotal_cents)}`,
-    ...(order.discount_cents ? [`Discount: −${money(order.discount_cents)}`] : []),
-    `Shipping (${order.shipping_method_name}): ${money(order.shipping_cents)}`,
-    `${order.prices_include_tax ? 'Tax included' : 'Tax'}: ${money(order.tax_cents)}`,
-    `Total: ${money(order.total_cents)}`,
-    '',
-    'Ships to:',
-    ...address,
-    '',
+  return [
+    ['Subtotal', money(order.subtotal_cents)],
+    ...(order.discount_cents ? ([[`Discount${order.coupon_code ? ` (${order.coupon_code})` : ''}`, `−${money(order.discount_cents)}`]] as [string, string][]) : []),
+    [`Shipping (${order.shipping_method_name})`, money(order.shipping_cents)],
+    [order.prices_include_tax ? 'Tax included' : 'Tax', money(order.tax_cents)],
+    ['Total', money(order.total_cents)],
+  ];
+}
+
+function addressOf(order: Order): string[] {
+  return [order.full_name, order.address_line1, order.address_line2, `${order.postal_code} ${order.city}`, order.state, order.country].filter(Boolean);
+}
+
+const cell = 'padding:4px 0;vertical-align:top';
+const sumCell = 'padding:4px 0;text-align:right;vertical-align:top;white-space:nowrap';
+
+/** Sent once, when the order is paid: items, totals, where it goes, and the way back to it. */
+export function orderConfirmationMessage({ brand, order, items, orderUrl }: ConfirmationInput): MailMessage {
+  const money = (cents: number) => formatMoney(cents, order.currency);
+  const totals = totalsOf(order);
+  const address = addressOf(order);
+  const subject = `Your ${brand.storeName} order ${order.number}`;
+  const text = plainText(brand, [
+    `Thank you for your order ${order.number}. We have your payment and will let you know when it ships.`,
+    items.map((item) => `${item.quantity} × ${item.product_name}: ${money(item.unit_price_cents * item.quantity)}`).join('\n'),
+    totals.map(([label, amount]) => `${label}: ${amount}`).join('\n'),
+    `Ships to:\n${address.join('\n')}`,
     `Your order: ${orderUrl}`,
-    '',
-    storeName,
-  ].join('\n');
+  ]);
   const html = String(
-    <EmailFrame storeName={storeName}>
-      <p safe>{`Thank you for your order ${order.number}.`}</p>
-      <table role="presentation" width="100%" style="border-collapse:collapse;font-size:14px">
+    <EmailFrame brand={brand}>
+      <p safe>{`Thank you for your order ${order.number}. We have your payment and will let you know when it ships.`}</p>
+      <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:14px">
         {items.map((item) => (
           <tr>
-            <td style="padding:4px 0" safe>{`${item.quantity} × ${item.product_name}`}</td>
-            <td style="padding:4px 0;text-align:right" safe>
+            <td style={cell} safe>{`${item.quantity} × ${item.product_name}`}</td>
+            <td style={sumCell} safe>
               {money(item.unit_price_cents * item.quantity)}
             </td>
           </tr>
         ))}
-        <tr>
-          <td style="padding:8px 0 0;font-weight:bold;border-top:1px solid #e2e8f0">Total</td>
-          <td style="padding:8px 0 0;font-weight:bold;text-align:right;border-top:1px solid #e2e8f0" safe>
-            {money(order.total_cents)}
-          </td>
-        </tr>
+        {totals.map(([label, amount], index) => {
+          const last = index === totals.length - 1;
+          const style = last ? ';font-weight:bold;border-top:1px solid #e2e8f0;padding-top:8px' : index === 0 ? ';border-top:1px solid #e2e8f0;padding-top:8px' : '';
+          return (
+            <tr>
+              <td style={cell + style} safe>
+                {label}
+              </td>
+              <td style={sumCell + style} safe>
+                {amount}
+              </td>
+            </tr>
+          );
+        })}
       </table>
-      <p style="font-size:14px" safe>
-        {`Ships to: ${address.join(', ')}`}
+      <p style="font-size:14px;margin-top:16px">
+        <strong>Ships to</strong>
+        {address.map((line) => (
+          <>
+            <br />
+            <span safe>{line}</span>
+          </>
+        ))}
       </p>
       <ActionLink href={orderUrl} label="View your order" />
     </EmailFrame>,
@@ -63,54 +91,26 @@ export function orderConfirmationMessage({ storeName, order, items, orderUrl }: 
   return { to: order.email, subject, text, html };
 }
 
-interface ShippedInput {
-  storeName: string;
-  order: Pick<Order, 'number' | 'email' | 'carrier' | 'tracking_number'>;
-  orderUrl: string;
+interface PaymentFailedInput {
+  brand: Brand;
+  order: Pick<Order, 'number' | 'email' | 'total_cents' | 'currency'>;
+  /** The provider's reason, when it gave one ("Your card was declined."). */
+  reason: string | null;
 }
 
-/** Sent when staff ship the order: who carries it and the tracking number to follow it by. */
-export function orderShippedMessage({ storeName, order, orderUrl }: ShippedInput): MailMessage {
-  const subject = `Your order has shipped: ${order.number}`;
-  const carrier = order.carrier ?? '';
-  const tracking = order.tracking_number ?? '';
-  const text = [`Your order ${order.number} has shipped.`, '', `Carrier: ${carrier}`, `Tracking number: ${tracking}`, '', `Your order: ${orderUrl}`, '', storeName].join('\n');
+/** The payment for an order did not go through: nothing was charged, the cart is kept, how to try again. */
+export function paymentFailedMessage({ brand, order, reason }: PaymentFailedInput): MailMessage {
+  const subject = `Your payment for order ${order.number} did not go through`;
+  const cartUrl = `${brand.appUrl}/cart`;
+  const amount = formatMoney(order.total_cents, order.currency);
+  const detail = `The payment of ${amount} for your order ${order.number} did not go through${reason ? `: ${reason}` : '.'}`;
+  const text = plainText(brand, [detail, 'Nothing was charged, and the order will not be sent. Your cart still holds the items, so you can try again with another card:', cartUrl]);
   const html = String(
-    <EmailFrame storeName={storeName}>
-      <p safe>{`Your order ${order.number} has shipped.`}</p>
-      <p style="font-size:14px" safe>
-        {`Carrier: ${carrier}`}
-      </p>
-      <p style="font-size:14px" safe>
-        {`Tracking number: ${tracking}`}
-      </p>
-      <ActionLink href={orderUrl} label="View your order" />
-    </EmailFrame>,
-  );
-  return { to: order.email, subject, text, html };
-}
-
-interface RefundInput {
-  storeName: string;
-  order: Pick<Order, 'number' | 'email' | 'currency' | 'status' | 'refunded_cents' | 'total_cents'>;
-  amountCents: number;
-  orderUrl: string;
-}
-
-/** Sent when staff refund part or all of an order (a cancellation of a paid order included). */
-export function orderRefundMessage({ storeName, order, amountCents, orderUrl }: RefundInput): MailMessage {
-  const money = (cents: number) => formatMoney(cents, order.currency);
-  const headline = order.status === 'cancelled' ? `Your order ${order.number} is cancelled and refunded.` : `We have refunded ${money(amountCents)} of your order ${order.number}.`;
-  const subject = `Refund for your ${storeName} order ${order.number}`;
-  const detail = `Refunded: ${money(amountCents)} (in all: ${money(order.refunded_cents)} of ${money(order.total_cents)}). It goes back to the card you paid with and may take a few days to show.`;
-  const text = [headline, '', detail, '', `Your order: ${orderUrl}`, '', storeName].join('\n');
-  const html = String(
-    <EmailFrame storeName={storeName}>
-      <p safe>{headline}</p>
-      <p style="font-size:14px" safe>
-        {detail}
-      </p>
-      <ActionLink href={orderUrl} label="View your order" />
+    <EmailFrame brand={brand}>
+      <p safe>{detail}</p>
+      <p>Nothing was charged, and the order will not be sent. Your cart still holds the items, so you can try again with another card.</p>
+      <ActionLink href={cartUrl} label="Go to my cart" />
+      <SmallPrint>If you did not place this order, ignore this message.</SmallPrint>
     </EmailFrame>,
   );
   return { to: order.email, subject, text, html };

@@ -3,17 +3,18 @@ import { changeEmailForm, changePasswordForm, profileForm } from '../../accounts
 import { recordAudit } from '../../accounts/audit.js';
 import { checkPasswordPolicy } from '../../accounts/passwords.js';
 import { checkOwnPassword } from '../password-check.js';
-import { findUserByEmail, issueEmailToken, setPassword } from '../../accounts/users.js';
+import { EmailTakenError, setPassword } from '../../accounts/users.js';
+import { changeEmail } from '../../accounts/account-mail.js';
 import type { User } from '../../db/schema-accounts.js';
 import { disableMfa, enableMfa, hasMfa, unusedRecoveryCodeCount, verifySecondFactor } from '../../accounts/mfa.js';
 import { createTotpKey, formatKeyForTyping, totpKeyUri, totpQrSvg } from '../../accounts/totp.js';
 import { MfaSetupPage, RecoveryCodesPage } from '../../../views/account/mfa.js';
 import type { FieldErrors } from '../../../views/components/field.js';
-import { emailChangedMessage, verifyEmailMessage } from '../../../views/emails/account-emails.js';
 import { ProfilePage, SecurityPage, type ProfilePageProps, type SecurityPageProps } from '../../../views/account/account.js';
 import type { AppDeps, AppEnv } from '../context.js';
 import { fieldErrors, readForm } from '../forms.js';
 import { layoutFor } from '../layout.js';
+import { noticesFor } from '../order-mail.js';
 import { clientIp } from '../rate-limit.js';
 import { redirectTo, renderPage } from '../render.js';
 import { requireUser, startSession } from '../session.js';
@@ -81,23 +82,12 @@ export function accountRoutes(deps: AppDeps) {
     if (!(await checkOwnPassword(deps, c, user, parsed.data.current_password))) {
       return profile(c, { emailErrors: { current_password: 'That is not your current password.' }, values: { email: parsed.data.email } }, 422);
     }
-    const taken = await findUserByEmail(db, parsed.data.email);
-    if (taken && taken.id !== user.id) {
+    try {
+      await changeEmail(db, noticesFor(deps), user, parsed.data.email, clientIp(c, config.TRUST_PROXY));
+    } catch (error) {
+      if (!(error instanceof EmailTakenError)) throw error;
       return profile(c, { emailErrors: { email: 'That address cannot be used. Choose another.' }, values: { email: parsed.data.email } }, 422);
     }
-    const oldEmail = user.email;
-    const updated = await db
-      .updateTable('users')
-      .set({ email: parsed.data.email, email_verified_at: null, updated_at: new Date() })
-      .where('id', '=', user.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(db, { action: 'email.changed', actorUserId: user.id, ip: clientIp(c, config.TRUST_PROXY) });
-    const token = await issueEmailToken(db, updated, 'verify_email');
-    const log = c.get('log');
-    const mail = (message: Parameters<typeof deps.mailer.send>[0]) => deps.mailer.send(message).catch((error: unknown) => log.error({ err: error }, 'sending mail failed'));
-    void mail(emailChangedMessage({ storeName: config.STORE_NAME, to: oldEmail, firstName: user.first_name, newEmail: updated.email }));
-    void mail(verifyEmailMessage({ storeName: config.STORE_NAME, to: updated.email, firstName: user.first_name, url: `${config.APP_URL}/verify-email?token=${token}` }));
     return redirectTo(c, '/account?saved=1');
   });
 

@@ -2,20 +2,11 @@ import { Hono, type Context } from 'hono';
 import { loginForm, emailForm, passwordForm, registerForm } from '../../accounts/account-forms.js';
 import { recordAudit } from '../../accounts/audit.js';
 import { checkPasswordPolicy } from '../../accounts/passwords.js';
-import {
-  authenticate,
-  consumeEmailToken,
-  createUser,
-  EmailTakenError,
-  findUserByEmail,
-  findLiveEmailToken,
-  issueEmailToken,
-  setPassword,
-} from '../../accounts/users.js';
-import { alreadyRegisteredMessage, resetPasswordMessage, verifyEmailMessage } from '../../../views/emails/account-emails.js';
+import { authenticate, consumeEmailToken, EmailTakenError, findLiveEmailToken, setPassword } from '../../accounts/users.js';
+import { confirmEmail, registerAccount, remindExistingAccount, requestPasswordReset } from '../../accounts/account-mail.js';
 import { ForgotPasswordPage, LoginPage, MessagePage, RegisterPage, ResetPasswordPage, VerifyEmailPage } from '../../../views/account/auth.js';
-import type { MailMessage } from '../../mail/mailer.js';
 import type { AppDeps, AppEnv } from '../context.js';
+import { noticesFor } from '../order-mail.js';
 import { fieldErrors, readForm, safeNextPath } from '../forms.js';
 import { layoutFor } from '../layout.js';
 import { byClientIp, clientIp, createLoginThrottle, createRateLimiter, rateLimit } from '../rate-limit.js';
@@ -48,11 +39,7 @@ export function authRoutes(deps: AppDeps) {
     const layout = await layoutFor(deps, c);
     return renderPage(c, { page: () => view(layout) }, status);
   };
-  const link = (path: string, token: string) => `${config.APP_URL}${path}?token=${token}`;
-  /** Mail goes out after the response is decided, so its cost never shows in response times. */
-  const sendLater = (c: Context<AppEnv>, message: MailMessage) => {
-    deps.mailer.send(message).catch((error: unknown) => c.get('log').error({ err: error }, 'sending mail failed'));
-  };
+  const notices = noticesFor(deps);
   /**
    * Work that happens only for addresses that have an account runs after the answer is sent,
    * so the response's timing cannot tell which addresses have accounts.
@@ -71,18 +58,10 @@ export function authRoutes(deps: AppDeps) {
     const weak = checkPasswordPolicy(password, { email, firstName: first_name, lastName: last_name });
     if (weak) return page(c, (layout) => RegisterPage({ layout, values, errors: { password: weak } }), 422);
     try {
-      const user = await createUser(db, { email, password, firstName: first_name, lastName: last_name });
-      await recordAudit(db, { action: 'account.registered', actorUserId: user.id, ip: ipOf(c) });
-      const token = await issueEmailToken(db, user, 'verify_email');
-      sendLater(c, verifyEmailMessage({ storeName: config.STORE_NAME, to: user.email, firstName: user.first_name, url: link('/verify-email', token) }));
+      await registerAccount(db, notices, { email, password, firstName: first_name, lastName: last_name }, ipOf(c));
     } catch (error) {
       if (!(error instanceof EmailTakenError)) throw error;
-      afterResponse(c, async () => {
-        const existing = await findUserByEmail(db, email);
-        if (!existing?.active) return;
-        const token = await issueEmailToken(db, existing, 'reset_password');
-        sendLater(c, alreadyRegisteredMessage({ storeName: config.STORE_NAME, to: existing.email, firstName: existing.first_name, url: link('/reset-password', token) }));
-      });
+      afterResponse(c, () => remindExistingAccount(db, notices, email));
     }
     return page(c, (layout) => MessagePage({ layout, title: 'Check your e-mail', message: CHECK_YOUR_MAIL, link: { href: '/login', label: 'Go to sign in' } }));
   });
@@ -94,10 +73,8 @@ export function authRoutes(deps: AppDeps) {
   });
   app.post('/verify-email', async (c) => {
     const token = c.req.query('token') ?? '';
-    const user = await consumeEmailToken(db, token, 'verify_email');
+    const user = await confirmEmail(db, notices, token, ipOf(c));
     if (!user) return page(c, (layout) => VerifyEmailPage({ layout, token, tokenLive: false }), 400);
-    await db.updateTable('users').set({ email_verified_at: new Date() }).where('id', '=', user.id).execute();
-    await recordAudit(db, { action: 'email.verified', actorUserId: user.id, ip: ipOf(c) });
     const signedIn = c.get('user')?.id === user.id;
     return page(c, (layout) =>
       MessagePage({
@@ -175,13 +152,7 @@ export function authRoutes(deps: AppDeps) {
     const parsed = emailForm.safeParse(fields);
     if (!parsed.success) return page(c, (layout) => ForgotPasswordPage({ layout, email: fields.email, errors: fieldErrors(parsed.error) }), 422);
     const ip = ipOf(c);
-    afterResponse(c, async () => {
-      const user = await findUserByEmail(db, parsed.data.email);
-      if (!user?.active) return;
-      const token = await issueEmailToken(db, user, 'reset_password');
-      await recordAudit(db, { action: 'password.reset_requested', subjectUserId: user.id, ip });
-      sendLater(c, resetPasswordMessage({ storeName: config.STORE_NAME, to: user.email, firstName: user.first_name, url: link('/reset-password', token) }));
-    });
+    afterResponse(c, () => requestPasswordReset(db, notices, parsed.data.email, ip));
     return page(c, (layout) => MessagePage({ layout, title: 'Check your e-mail', message: CHECK_YOUR_MAIL }));
   });
 

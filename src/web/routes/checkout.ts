@@ -18,7 +18,7 @@ import type { FieldErrors } from '../../../views/components/field.js';
 import type { AppDeps, AppEnv } from '../context.js';
 import { pricingContextFor } from '../pricing-context.js';
 import { currentCartId } from '../cart-session.js';
-import { orderPath, sendOrderConfirmation } from '../order-mail.js';
+import { noticesFor, orderPath } from '../order-mail.js';
 import { NotFoundError } from '../errors.js';
 import { fieldErrors, readForm } from '../forms.js';
 import { htmlResponse } from '../compression.js';
@@ -176,7 +176,7 @@ export function checkoutRoutes(deps: AppDeps) {
       await releaseUnpaidOrder(db, order.id, 'provider', result.failureMessage ?? 'payment failed');
       return page(c, cart, values, { formError: `${result.failureMessage ?? 'The payment did not go through.'} Nothing was charged; try another card.` }, 422);
     }
-    if (await markOrderPaid(db, order.id, { paymentId: result.paymentId, actor: 'provider' })) await sendOrderConfirmation(deps, c.get('log'), order.id);
+    await markOrderPaid(db, order.id, { paymentId: result.paymentId, actor: 'provider' }, noticesFor(deps));
     return redirectTo(c, `${orderPath(order.number, config.APP_SECRET)}&thanks=1`);
   }
 
@@ -215,7 +215,7 @@ export function checkoutRoutes(deps: AppDeps) {
   /**
    * Where Stripe sends the shopper back. The order's own PaymentIntent is asked how it went (the
    * query's ids are not trusted); this and the webhook may race, and only one of them marks the
-   * order paid and sends the confirmation.
+   * order paid and queues the confirmation.
    */
   app.get('/checkout/return/:number', async (c) => {
     c.set('pageCaching', 'no-store');
@@ -224,7 +224,7 @@ export function checkoutRoutes(deps: AppDeps) {
     const payment = await payments.retrievePayment(order.payment_id);
     const back = orderPath(order.number, config.APP_SECRET);
     if (payment.status === 'succeeded' && payment.amountCents === order.total_cents && payment.currency === order.currency) {
-      if (await markOrderPaid(db, order.id, { paymentId: payment.paymentId, actor: 'customer' })) await sendOrderConfirmation(deps, c.get('log'), order.id);
+      await markOrderPaid(db, order.id, { paymentId: payment.paymentId, actor: 'customer' }, noticesFor(deps));
       return c.redirect(`${back}&thanks=1`, 303);
     }
     if (payment.status === 'failed') {
@@ -279,7 +279,7 @@ export function checkoutRoutes(deps: AppDeps) {
     const token = (await readForm(c)).token;
     const detail = await viewableOrder(c, token);
     try {
-      await cancelOrder(db, payments, detail.order, 'customer');
+      await cancelOrder(db, payments, detail.order, 'customer', noticesFor(deps));
     } catch (error) {
       if (!(error instanceof CancelError)) throw error;
       const layout = await layoutFor(deps, c);

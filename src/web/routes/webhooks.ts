@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { applyPaymentEvent } from '../../orders/payment-events.js';
 import { WebhookError } from '../../payments/index.js';
 import type { AppDeps, AppEnv } from '../context.js';
-import { sendOrderConfirmation } from '../order-mail.js';
+import { noticesFor } from '../order-mail.js';
 
 /**
  * `POST /api/payments/webhook`: the provider's events. The signature is checked on the raw body
@@ -22,8 +22,8 @@ export function webhookRoutes(deps: AppDeps) {
       c.get('log').warn({ reason: error.message }, 'webhook refused');
       return c.json({ error: 'invalid webhook' }, 400);
     }
-    const outcome = await applyPaymentEvent(deps.db, event);
-    if (outcome.result === 'paid') await sendOrderConfirmation(deps, c.get('log'), outcome.orderId);
+    // The confirmation (or failure notice) is queued in the event's own transaction.
+    const outcome = await applyPaymentEvent(deps.db, event, noticesFor(deps));
     if (outcome.result === 'flagged') c.get('log').warn({ event: event.id, order: outcome.orderId }, 'order flagged for staff by a payment event');
     return c.json({ received: true, result: outcome.result });
   });

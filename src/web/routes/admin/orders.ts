@@ -13,7 +13,7 @@ import { adminLayoutFor, flash, idParam, pageParams, staffActor } from '../../ad
 import type { AppDeps, AppEnv } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
 import { fieldErrors, readForm } from '../../forms.js';
-import { sendOrderShipped, sendRefundNotice } from '../../order-mail.js';
+import { noticesFor } from '../../order-mail.js';
 import { redirectTo, renderPage } from '../../render.js';
 
 const moveNotices = { processing: 'The order is being prepared.', shipped: 'Marked shipped; the customer has been e-mailed.', delivered: 'Marked delivered.', cancelled: 'The order is cancelled.' } as const;
@@ -54,10 +54,8 @@ export function adminOrderRoutes(deps: AppDeps) {
     }
     const { status: to, carrier, tracking_number: trackingNumber } = parsed.data;
     try {
-      const { order, refundedCents } = await changeOrderStatus(deps.db, deps.payments, { orderNumber: number, to, carrier, trackingNumber, staff: staffActor(deps, c) });
+      await changeOrderStatus(deps.db, deps.payments, { orderNumber: number, to, carrier, trackingNumber, staff: staffActor(deps, c) }, noticesFor(deps));
       if (to === 'cancelled') deps.catalog.invalidate();
-      if (to === 'shipped') await sendOrderShipped(deps, c.get('log'), order.id);
-      if (refundedCents > 0) await sendRefundNotice(deps, c.get('log'), order.id, refundedCents);
     } catch (error) {
       if (error instanceof OrderNotFoundError) throw new NotFoundError();
       if (error instanceof TransitionError) return refused(c, number, 409, { error: error.message });
@@ -75,9 +73,8 @@ export function adminOrderRoutes(deps: AppDeps) {
     const { amount, reason, restock, sequence } = parsed.data;
     try {
       const request = { orderNumber: number, amountCents: amount, reason, restock: restock === '1', staff: staffActor(deps, c), ...(sequence ? { sequence } : {}) };
-      const { order, refund, repeated } = await refundOrder(deps.db, deps.payments, request);
+      const { refund, repeated } = await refundOrder(deps.db, deps.payments, request, noticesFor(deps));
       if (refund.restock) deps.catalog.invalidate();
-      if (!repeated) await sendRefundNotice(deps, c.get('log'), order.id, refund.amount_cents);
       await flash(deps, c, repeated ? `Refund #${refund.sequence} was already made; nothing more was refunded.` : `Refund #${refund.sequence} made; the customer has been e-mailed.`);
     } catch (error) {
       if (error instanceof OrderNotFoundError) throw new NotFoundError();
@@ -112,7 +109,7 @@ export function adminOrderRoutes(deps: AppDeps) {
       if (!orderNumber) throw new NotFoundError();
       return refused(c, orderNumber, 422, { error: 'Choose approve or reject.' });
     }
-    const number = await decideReturnAsStaff(deps.db, { requestId, status: parsed.data.decision, staff: staffActor(deps, c) });
+    const number = await decideReturnAsStaff(deps.db, { requestId, status: parsed.data.decision, staff: staffActor(deps, c) }, noticesFor(deps));
     if (!number) throw new NotFoundError();
     await flash(deps, c, `Return #${requestId} ${parsed.data.decision}.`);
     return redirectTo(c, path(number));

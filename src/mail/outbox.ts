@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { DbOrTx } from '../db/database.js';
+import type { OutboxChannel } from '../db/schema-mail.js';
+import { e164Phone } from '../sms/sms.js';
+
+/** A message to queue: e-mail (subject, text and HTML) or SMS (text only). */
+export interface OutboxInput {
+  /** What it is about, e.g. 'order.shipped': shown to staff, and in logs instead of the body. */
+  kind: string;
+  channel?: OutboxChannel;
+  to: string;
+  subject?: string;
+  text: string;
+  html?: string;
+  /** For marketing mail: the one-click unsubscribe URL sent as List-Unsubscribe. */
+  listUnsubscribe?: string;
+  /** The same key is queued once only, whoever queues it (e.g. 'order.confirmation:HS-…'). */
+  dedupeKey?: string;
+}
+
+/** A message that cannot be queued as given (a bad address, a line break in a header); nothing was written. */
+export class OutboxInputError extends Error {
+  override name = 'OutboxInputError';
+}
+
+const singleLine = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !/[\r\n\0]/.test(value), 'must be one line');
+
+const emailAddress = z
+  .string()
+  .max(254)
+  .refine((value) => !/[\r\n\0]/.test(value), 'must be one line')
+  .pipe(z.email());
+
+const outboxInput = z.object({
+  kind: z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/).max(60),
+  channel: z.enum(['email', 'sms']).default('email'),
+  to: z.string(),
+  subject: singleLine(300).default(''),
+  text: z.string().min(1).max(200_000),
+  html: z.string().max(500_000).default(''),
+  listUnsubscribe: singleLine(2_000).pipe(z.url({ protocol: /^https?$/ })).optional(),
+  dedupeKey: singleLine(200).min(1).optional(),
+});
+
+/** Checks a message; the recipient in its canonical form (an E.164 number for SMS). */
+function checkedMessage(message: OutboxInput) {
+  const parsed = outboxInput.safeParse(message);
+  if (!parsed.success) throw new OutboxInputError(`cannot queue ${String(message.kind)}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+  const input = parsed.data;
+  const recipient = input.channel === 'sms' ? e164Phone.safeParse(input.to) : emailAddress.safeParse(input.to);
+  if (!recipient.success) throw new OutboxInputError(`cannot queue ${input.kind}: the recipient is not a valid ${input.channel === 'sms' ? 'phone number' : 'e-mail address'}`);
+  if (input.channel === 'email' && !input.subject.trim()) throw new OutboxInputError(`cannot queue ${input.kind}: an e-mail needs a subject`);
+  return { ...input, to: recipient.data };
+}
+
+/**
+ * Queues a message in the caller's transaction, so it goes out if and only if the change that
+ * caused it commits. A recipient or subject with a line break is refused (header injection is
+ * impossible by construction), and so is an invalid address. Returns false when a message with
+ * the same dedupe key was queued before (by this or a concurrent caller): nothing is added.
+ */
+export async function enqueueMessage(db: DbOrTx, message: OutboxInput): Promise<boolean> {
+  const input = checkedMessage(message);
+  const inserted = await db
+    .insertInto('outbox_messages')
+    .values({
+      kind: input.kind,
+      channel: input.channel,
+      recipient: input.to,
+      subject: input.subject,
+      text_body: input.text,
+      html_body: input.html,
+      list_unsubscribe: input.listUnsubscribe ?? null,
+      dedupe_key: input.dedupeKey ?? null,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
