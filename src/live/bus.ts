@@ -104,7 +104,8 @@ export function createRedisLiveBus(url: string, options: LiveBusOptions = {}): L
   const { stopping, stop } = lifecycle();
   const connection = { connectTimeout: 2_000, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000), enableOfflineQueue: false };
   const publisher = new Redis(url, { ...connection, maxRetriesPerRequest: 1, commandTimeout: 1_000 });
-  const subscriber = new Redis(url, { ...connection, autoResubscribe: false });
+  // Named, so an operator (or a test) can tell it apart in CLIENT LIST.
+  const subscriber = new Redis(url, { ...connection, autoResubscribe: false, connectionName: `${topic.replace(/[^\w:.-]/g, '_')}:subscriber` });
   // Connection errors are expected while Redis is away; the reconnects and publish() report what matters.
   publisher.on('error', () => {});
   subscriber.on('error', () => {});
