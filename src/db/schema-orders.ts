@@ -33,6 +33,8 @@ export interface OrdersTable {
   postal_code: string;
   country: string;
   phone: Generated<string>;
+  /** The shopper asked for shipping updates by SMS to `phone` (migrations/20261126100000_add_sms_updates.ts). */
+  sms_updates: Generated<boolean>;
   payment_provider: string;
   payment_id: string | null;
   needs_review: string | null;

@@ -18,6 +18,8 @@ export interface CheckoutValues {
   postal_code?: string;
   country?: string;
   phone?: string;
+  /** '1' when the shopper asked for shipping updates by SMS. */
+  sms_updates?: string;
   shipping_method?: string;
 }
 
@@ -32,6 +34,8 @@ export interface CheckoutProps {
   testPayments: boolean;
   /** A member's saved addresses, offered instead of typing one. */
   savedAddresses?: { id: number; label: string }[];
+  /** True when the store can send texts (an SMS provider is configured). */
+  smsAvailable?: boolean;
 }
 
 export function CheckoutPage(props: CheckoutProps): JSX.Element {
@@ -75,6 +79,7 @@ export function CheckoutPage(props: CheckoutProps): JSX.Element {
             <Field name="city" label="City" value={values.city} errors={errors} autocomplete="address-level2" maxlength={100} />
             <Field name="postal_code" label="Postal code" value={values.postal_code} errors={errors} autocomplete="postal-code" maxlength={20} />
             <Field name="phone" label="Phone (optional)" type="tel" value={values.phone} errors={errors} autocomplete="tel" required={false} maxlength={40} />
+            {props.smsAvailable ? <SmsUpdatesChoice checked={values.sms_updates === '1'} /> : ''}
             {/* htmx re-prices the summary when the place or the method changes; only these fields are sent,
                 and a newer change cancels the answer to an older one. */}
             <div
@@ -159,5 +164,20 @@ export function CheckoutSummary({ cart, totals, currency }: { cart: CartView; to
         />
       </div>
     </aside>
+  );
+}
+
+/** Opt-in only, never pre-ticked: texts go to the phone above, with its country code. */
+function SmsUpdatesChoice({ checked }: { checked: boolean }): JSX.Element {
+  return (
+    <div class="field">
+      <label class="flex items-start gap-2 text-sm">
+        <input type="checkbox" name="sms_updates" value="1" checked={checked} class="checkbox mt-0.5" aria-describedby="sms-updates-hint" />
+        <span>Text me when my order ships</span>
+      </label>
+      <p id="sms-updates-hint" class="field-hint">
+        To the phone number above, with its country code (+1 555 123 4567). Only shipping updates.
+      </p>
+    </div>
   );
 }
