@@ -19,6 +19,7 @@ import type { AppDeps, AppEnv } from '../context.js';
 import { pricingContextFor } from '../pricing-context.js';
 import { currentCartId } from '../cart-session.js';
 import { noticesFor, orderPath } from '../order-mail.js';
+import { publishOrderChange } from '../../live/order-events.js';
 import { NotFoundError } from '../errors.js';
 import { fieldErrors, readForm } from '../forms.js';
 import { htmlResponse } from '../compression.js';
@@ -169,14 +170,14 @@ export function checkoutRoutes(deps: AppDeps) {
       result = await payments.chargeCard({ paymentId: payment.paymentId, cardNumber });
     } catch (error) {
       if (!(error instanceof CardNumberError)) throw error;
-      await releaseUnpaidOrder(db, order.id, 'provider', 'no card number');
+      if (await releaseUnpaidOrder(db, order.id, 'provider', 'no card number')) await publishOrderChange(deps.live, order.number, 'cancelled');
       return page(c, cart, values, { errors: { card_number: error.message } }, 422);
     }
     if (result.status !== 'succeeded') {
-      await releaseUnpaidOrder(db, order.id, 'provider', result.failureMessage ?? 'payment failed');
+      if (await releaseUnpaidOrder(db, order.id, 'provider', result.failureMessage ?? 'payment failed')) await publishOrderChange(deps.live, order.number, 'cancelled');
       return page(c, cart, values, { formError: `${result.failureMessage ?? 'The payment did not go through.'} Nothing was charged; try another card.` }, 422);
     }
-    await markOrderPaid(db, order.id, { paymentId: result.paymentId, actor: 'provider' }, noticesFor(deps));
+    if (await markOrderPaid(db, order.id, { paymentId: result.paymentId, actor: 'provider' }, noticesFor(deps))) await publishOrderChange(deps.live, order.number, 'paid');
     return redirectTo(c, `${orderPath(order.number, config.APP_SECRET)}&thanks=1`);
   }
 
@@ -224,11 +225,11 @@ export function checkoutRoutes(deps: AppDeps) {
     const payment = await payments.retrievePayment(order.payment_id);
     const back = orderPath(order.number, config.APP_SECRET);
     if (payment.status === 'succeeded' && payment.amountCents === order.total_cents && payment.currency === order.currency) {
-      await markOrderPaid(db, order.id, { paymentId: payment.paymentId, actor: 'customer' }, noticesFor(deps));
+      if (await markOrderPaid(db, order.id, { paymentId: payment.paymentId, actor: 'customer' }, noticesFor(deps))) await publishOrderChange(deps.live, order.number, 'paid');
       return c.redirect(`${back}&thanks=1`, 303);
     }
     if (payment.status === 'failed') {
-      await releaseUnpaidOrder(db, order.id, 'provider', payment.failureMessage ?? 'payment failed');
+      if (await releaseUnpaidOrder(db, order.id, 'provider', payment.failureMessage ?? 'payment failed')) await publishOrderChange(deps.live, order.number, 'cancelled');
       return c.redirect('/checkout?failed=1', 303);
     }
     return c.redirect(back, 303); // still processing: the webhook will settle it
@@ -280,6 +281,7 @@ export function checkoutRoutes(deps: AppDeps) {
     const detail = await viewableOrder(c, token);
     try {
       await cancelOrder(db, payments, detail.order, 'customer', noticesFor(deps));
+      await publishOrderChange(deps.live, detail.order.number, 'cancelled');
     } catch (error) {
       if (!(error instanceof CancelError)) throw error;
       const layout = await layoutFor(deps, c);

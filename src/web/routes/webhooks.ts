@@ -3,6 +3,7 @@ import { applyPaymentEvent } from '../../orders/payment-events.js';
 import { WebhookError } from '../../payments/index.js';
 import type { AppDeps, AppEnv } from '../context.js';
 import { noticesFor } from '../order-mail.js';
+import { publishOrderChangeById } from '../../live/order-events.js';
 
 /**
  * `POST /api/payments/webhook`: the provider's events. The signature is checked on the raw body
@@ -24,6 +25,7 @@ export function webhookRoutes(deps: AppDeps) {
     }
     // The confirmation (or failure notice) is queued in the event's own transaction.
     const outcome = await applyPaymentEvent(deps.db, event, noticesFor(deps));
+    if (outcome.result === 'paid' || outcome.result === 'released' || outcome.result === 'refunded') await publishOrderChangeById(deps.db, deps.live, outcome.orderId);
     if (outcome.result === 'flagged') c.get('log').warn({ event: event.id, order: outcome.orderId }, 'order flagged for staff by a payment event');
     return c.json({ received: true, result: outcome.result });
   });

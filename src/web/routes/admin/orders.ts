@@ -15,6 +15,7 @@ import { NotFoundError } from '../../errors.js';
 import { fieldErrors, readForm } from '../../forms.js';
 import { noticesFor } from '../../order-mail.js';
 import { redirectTo, renderPage } from '../../render.js';
+import { publishOrderChange } from '../../../live/order-events.js';
 
 const moveNotices = { processing: 'The order is being prepared.', shipped: 'Marked shipped; the customer has been e-mailed.', delivered: 'Marked delivered.', cancelled: 'The order is cancelled.' } as const;
 
@@ -54,8 +55,9 @@ export function adminOrderRoutes(deps: AppDeps) {
     }
     const { status: to, carrier, tracking_number: trackingNumber } = parsed.data;
     try {
-      await changeOrderStatus(deps.db, deps.payments, { orderNumber: number, to, carrier, trackingNumber, staff: staffActor(deps, c) }, noticesFor(deps));
+      const { order } = await changeOrderStatus(deps.db, deps.payments, { orderNumber: number, to, carrier, trackingNumber, staff: staffActor(deps, c) }, noticesFor(deps));
       if (to === 'cancelled') deps.catalog.invalidate();
+      await publishOrderChange(deps.live, order.number, order.status);
     } catch (error) {
       if (error instanceof OrderNotFoundError) throw new NotFoundError();
       if (error instanceof TransitionError) return refused(c, number, 409, { error: error.message });
@@ -73,8 +75,9 @@ export function adminOrderRoutes(deps: AppDeps) {
     const { amount, reason, restock, sequence } = parsed.data;
     try {
       const request = { orderNumber: number, amountCents: amount, reason, restock: restock === '1', staff: staffActor(deps, c), ...(sequence ? { sequence } : {}) };
-      const { refund, repeated } = await refundOrder(deps.db, deps.payments, request, noticesFor(deps));
+      const { order, refund, repeated } = await refundOrder(deps.db, deps.payments, request, noticesFor(deps));
       if (refund.restock) deps.catalog.invalidate();
+      if (!repeated) await publishOrderChange(deps.live, order.number, order.status);
       await flash(deps, c, repeated ? `Refund #${refund.sequence} was already made; nothing more was refunded.` : `Refund #${refund.sequence} made; the customer has been e-mailed.`);
     } catch (error) {
       if (error instanceof OrderNotFoundError) throw new NotFoundError();
