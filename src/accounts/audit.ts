@@ -41,7 +41,9 @@ export type AuditAction =
   | 'coupon.created'
   | 'coupon.updated'
   | 'coupon.expired'
-  | 'settings.changed';
+  | 'settings.changed'
+  // Staff sent a failed message again (the mail outbox).
+  | 'mail.retried';
 
 export interface AuditEvent {
   action: AuditAction;

@@ -12,6 +12,7 @@ export const ADMIN_SECTIONS = [
   { id: 'import', href: '/admin/products/import', label: 'Import / export' },
   { id: 'customers', href: '/admin/users', label: 'Customers' },
   { id: 'coupons', href: '/admin/coupons', label: 'Coupons' },
+  { id: 'mail', href: '/admin/mail', label: 'Mail' },
   { id: 'audit', href: '/admin/audit', label: 'Audit log' },
 ] as const;
 

@@ -8,6 +8,7 @@ import { adminDashboardRoutes } from './admin/dashboard.js';
 import { adminEventRoutes } from './admin/events.js';
 import { adminImportRoutes } from './admin/import.js';
 import { adminInventoryRoutes } from './admin/inventory.js';
+import { adminMailRoutes } from './admin/mail.js';
 import { adminOrderRoutes } from './admin/orders.js';
 import { adminProductRoutes } from './admin/products.js';
 import { adminUserRoutes } from './admin/users.js';
@@ -31,5 +32,6 @@ export function adminRoutes(deps: AppDeps) {
   app.route('/', adminUserRoutes(deps));
   app.route('/', adminCouponRoutes(deps));
   app.route('/', adminAuditRoutes(deps));
+  app.route('/', adminMailRoutes(deps));
   return app;
 }
