@@ -155,10 +155,9 @@ describe('the dashboard', () => {
     expect(skus).not.toContain(plentySku);
   });
 
-  it('shows the latest orders, and htmx polls a fragment that answers alone and sees new orders', async () => {
+  it('shows the latest orders, kept fresh by the event stream (tests/integration/live), and the fragment answers alone and sees new orders', async () => {
     const list = page.querySelector(`#${LATEST_ORDERS_ID}`)!;
-    expect(list.getAttribute('hx-get')).toBe(LATEST_ORDERS_PATH);
-    expect(list.getAttribute('hx-trigger')).toMatch(/^every 1[0-5]s$/);
+    expect(list.parentNode!.getAttribute('hx-sse:connect')).toMatch(/^\/admin\/events\?since=/);
     expect(list.querySelectorAll('[data-latest-order]')[0]!.getAttribute('data-latest-order')).toBe(newest.number);
 
     const fresh = await insertOrder(ctx.database.db, { status: 'pending', daysAgo: 0, totalCents: 1234, items: [beta] });
