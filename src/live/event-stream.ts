@@ -64,9 +64,6 @@ export function streamLive(c: Context<AppEnv>, live: LiveBus, spec: LiveStreamSp
   });
   response.headers.set('Cache-Control', 'no-store');
   response.headers.set('X-Accel-Buffering', 'no'); // nginx: pass each event on as it comes
-  // The socket closes with the stream, so a shutdown that ends the streams is not kept waiting
-  // by idle keep-alive connections; a reconnect opens a new one anyway.
-  response.headers.set('Connection', 'close');
   return response;
 }
 
