@@ -66,7 +66,7 @@ function checkMessage(message: SinkMessage, to: string): string[] {
   expect(message.parsed.text).toContain('hyperstore');
   const hrefs = [...html.matchAll(/href="([^"]+)"/g)].map((match) => match[1]!.replaceAll('&amp;', '&'));
   for (const href of hrefs) expect(href.startsWith(APP_URL), href).toBe(true);
-  const links = message.parsed.text!.match(/https?:\/\/\S+/g) ?? [];
+  const links: string[] = message.parsed.text!.match(/https?:\/\/\S+/g) ?? [];
   for (const link of links) expect(link.startsWith(APP_URL), link).toBe(true);
   expect(hrefs.filter((href) => href !== APP_URL).every((href) => links.includes(href))).toBe(true);
   return links.filter((link) => link !== APP_URL).map((link) => link.slice(APP_URL.length));
