@@ -64,6 +64,9 @@ export function streamLive(c: Context<AppEnv>, live: LiveBus, spec: LiveStreamSp
   });
   response.headers.set('Cache-Control', 'no-store');
   response.headers.set('X-Accel-Buffering', 'no'); // nginx: pass each event on as it comes
+  // The socket closes with the stream. Otherwise a shutdown that ends the streams still waits
+  // for the browsers to drop their now idle keep-alive sockets, which they may keep for minutes.
+  response.headers.set('Connection', 'close');
   return response;
 }
 
