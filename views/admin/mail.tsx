@@ -63,7 +63,7 @@ export function MailPage(props: MailPageProps): JSX.Element {
         Every message the store sends waits here until the mail server takes it. Passing failures are tried again, less often each time; a message the server refuses for good, or that
         failed eight times, stops here until you send it again. Messages' contents are not shown: some hold sign-in links. Times are UTC.
       </p>
-      <dl class="stat-grid">
+      <dl class="stat-grid grid-cols-2 xl:grid-cols-4">
         <Count id="pending" label="Waiting to send" value={counts.pending - counts.retrying + counts.sending} />
         <Count id="retrying" label="Retrying" value={counts.retrying} />
         <Count id="failed" label="Failed" value={counts.failed} />
@@ -146,17 +146,14 @@ export function MailResults({ filter, rows, total, page, pageCount }: MailPagePr
       {rows.length === 0 ? (
         <p class="panel text-slate-700">{filter.view === 'problems' ? 'Nothing has failed: every message went out or is on its way.' : 'No message matches these filters.'}</p>
       ) : (
-        <div class="table-wrap">
+        // Focusable, so a keyboard can scroll the table sideways on a phone.
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Messages">
           <table class="data-table">
             <caption class="sr-only">Messages, newest first</caption>
             <thead>
               <tr>
                 <th scope="col">Message</th>
-                <th scope="col">To</th>
                 <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Attempts
-                </th>
                 <th scope="col">Last error</th>
                 <th scope="col">When</th>
                 <th scope="col">
@@ -204,29 +201,29 @@ function MailRowView({ row }: { row: MailRow }): JSX.Element {
   const state = rowState(row);
   return (
     <tr data-mail-row={String(row.id)}>
-      <td>
+      <td class="min-w-48">
         <span class="font-semibold" safe>
           {kindLabel(row.kind)}
+        </span>
+        <span class="block max-w-64 truncate" safe>
+          {row.recipient}
         </span>
         <span class="block max-w-64 truncate text-xs text-slate-600" safe>
           {row.channel === 'sms' ? `#${row.id} · text message` : `#${row.id} · ${row.subject}`}
         </span>
       </td>
-      <td class="max-w-56 truncate" safe>
-        {row.recipient}
-      </td>
       <td>
         <span class={stateClass[state]} data-mail-state={state} safe>
           {stateText[state]}
         </span>
+        <span class="block text-xs whitespace-nowrap text-slate-600" data-mail-attempts={String(row.attempts)} safe>
+          {row.attempts === 1 ? '1 attempt' : `${row.attempts} attempts`}
+        </span>
       </td>
-      <td class="num" safe>
-        {String(row.attempts)}
-      </td>
-      <td class="max-w-72 text-xs break-words" data-mail-error safe>
+      <td class="max-w-64 min-w-40 text-xs break-words" data-mail-error safe>
         {row.last_error ?? ''}
       </td>
-      <td class="text-xs whitespace-nowrap">
+      <td class="min-w-36 text-xs">
         <span safe>{whenText(row, state)}</span>
         {state === 'waiting' ? '' : <span class="block text-slate-600" safe>{`Queued ${when.format(row.created_at)}`}</span>}
       </td>
