@@ -85,7 +85,7 @@ function Stat({ id, label, figures, money }: { id: string; label: string; figure
  */
 function LiveLatestOrders({ orders, now }: { orders: LatestOrder[]; now: Date }): JSX.Element {
   return (
-    <div hx-sse:connect={`${LATEST_ORDERS_EVENTS_PATH}?since=${liveVersion(orders)}`} hx-swap="innerMorph" class="grid" data-live-orders>
+    <div hx-sse:connect={`${LATEST_ORDERS_EVENTS_PATH}?since=${liveVersion(orders)}`} hx-swap="innerMorph" class="grid grid-cols-[minmax(0,1fr)]" data-live-orders>
       <LatestOrders orders={orders} now={now} />
     </div>
   );
