@@ -25,9 +25,19 @@ function codeFor(key: Uint8Array, ahead = 0): string {
   return generateHOTP(key, BigInt(Math.floor(Date.now() / 30_000) + ahead), 6);
 }
 
+/** The newest message to an address in the dev mailbox: the outbox worker sends within a second or two, so look again until it is there. */
 async function openLatestMail(page: Page, to: string): Promise<string> {
-  await page.goto(`${baseUrl}/dev/mail`);
-  await page.locator('[data-mail-message]').filter({ hasText: to }).first().getByRole('link').click();
+  const message = page.locator('[data-mail-message]').filter({ hasText: to }).first();
+  await expect
+    .poll(
+      async () => {
+        await page.goto(`${baseUrl}/dev/mail`);
+        return message.count();
+      },
+      { timeout: 15_000, interval: 500 },
+    )
+    .toBeGreaterThan(0);
+  await message.getByRole('link').click();
   return (await page.locator('[data-mail-link]').first().getAttribute('href'))!;
 }
 
