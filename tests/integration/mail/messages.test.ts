@@ -5,6 +5,7 @@ import { addToCart, createGuestCart } from '../../../src/cart/carts.js';
 import { createSmtpMailer, type Mailer } from '../../../src/mail/mailer.js';
 import { applyPaymentEvent } from '../../../src/orders/payment-events.js';
 import { placeOrder } from '../../../src/orders/place-order.js';
+import { releaseUnpaidOrder } from '../../../src/orders/settle.js';
 import { form, insertUser, logIn, sessionCookieFrom, STRONG_PASSWORD } from '../../support/accounts.js';
 import { signInAdmin } from '../../support/admin.js';
 import { createTestApp, type TestContext } from '../../support/app.js';
@@ -257,6 +258,18 @@ describe('order messages', () => {
     expect(failed.parsed.text).toContain('did not go through: Your card was declined.');
     expect(failed.parsed.text).toContain('Nothing was charged');
     expect(linkTo(checkMessage(failed, email), '/cart')).toBe('/cart');
+
+    // Released first by the shopper's return to the store, the failure is still told once;
+    // a failure that arrives after the order was paid after all is not.
+    const released = await placeOrder(db(), { cartId, userId: null, email: unique('returned'), address, shippingMethodCode: 'standard', paymentProvider: 'stripe', holdMinutes: 30, pricing });
+    await db().updateTable('orders').set({ payment_id: `pi_${released.order.number}` }).where('id', '=', released.order.id).execute();
+    await releaseUnpaidOrder(db(), released.order.id, 'provider', 'card declined');
+    expect(await applyPaymentEvent(db(), { ...event, id: `evt_${released.order.number}`, paymentId: `pi_${released.order.number}` }, testNotices)).toMatchObject({ result: 'no_change' });
+    await mailTo(released.order.email, `Your payment for order ${released.order.number} did not go through`);
+    const paid = await paidOrder(unique('paid'));
+    await db().updateTable('orders').set({ payment_id: `pi_${paid.number}` }).where('id', '=', paid.order.id).execute();
+    expect(await applyPaymentEvent(db(), { ...event, id: `evt_${paid.number}`, paymentId: `pi_${paid.number}` }, testNotices)).toMatchObject({ result: 'no_change' });
+    expect(await db().selectFrom('outbox_messages').select('kind').where('recipient', '=', paid.order.email).execute()).toEqual([{ kind: 'order.confirmation' }]);
   });
 });
 
