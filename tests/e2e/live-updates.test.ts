@@ -78,11 +78,12 @@ async function ship(staff: Page, orderNumber: string, tracking: string): Promise
 }
 
 /** Marks the window, so a later check can tell the page was never reloaded. */
-const markWindow = (page: Page) => page.evaluate(() => ((window as unknown as { liveMark: number }).liveMark = 42));
-const windowMark = (page: Page) => page.evaluate(() => (window as unknown as { liveMark?: number }).liveMark);
-/** Resolves once htmx's SSE connection is open (its hello event arrived). */
-const connected = (page: Page, selector: string) =>
-  page.waitForFunction((target) => (document.querySelector(target) as (Element & { _htmx?: { sse?: { status: number } } }) | null)?._htmx?.sse?.status === 200, selector);
+const markWindow = (page: Page) => page.evaluate('window.liveMark = 42');
+const windowMark = (page: Page) => page.evaluate('window.liveMark');
+/** The htmx SSE connection of the element (the extension keeps it on the element's _htmx). */
+const sseOf = (selector: string) => `document.querySelector(${JSON.stringify(selector)})?._htmx?.sse`;
+/** Resolves once htmx's stream for the element has answered 200. */
+const connected = (page: Page, selector: string) => page.waitForFunction(`${sseOf(selector)}?.status === 200`);
 
 describe('live updates in the browser', () => {
   it('the shopper’s order page shows the order shipped, without a reload, when staff ship it elsewhere', async () => {
@@ -113,7 +114,7 @@ describe('live updates in the browser', () => {
     // browser is offline, so htmx's reconnects fail and back off until it is online again.
     // Emulated offline alone leaves an open stream alone, hence the cancelled read.
     await shopper.context().setOffline(true);
-    await shopper.evaluate(() => (document.querySelector('[data-live-order]') as Element & { _htmx: { sse: { reader: ReadableStreamDefaultReader } } })._htmx.sse.reader.cancel());
+    await shopper.evaluate(`${sseOf('[data-live-order]')}.reader.cancel()`);
     const { page: staff } = await pageIn({ admin: true });
     await ship(staff, orderNumber, '1ZLIVE0002');
     expect(await shopper.locator('[data-order-status]').getAttribute('data-order-status')).toBe('paid');
