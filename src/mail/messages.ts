@@ -9,6 +9,8 @@ import { orderCancelledMessage, orderDeliveredMessage, orderRefundMessage, order
 import type { MailMessage } from './mailer.js';
 import type { Notice, Notices } from './notices.js';
 import { enqueueMessage } from './outbox.js';
+import { e164Phone } from '../sms/sms.js';
+import { shippedText } from '../../views/emails/sms-texts.js';
 
 export interface MessageSettings {
   storeName: string;
@@ -16,6 +18,8 @@ export interface MessageSettings {
   appUrl: string;
   /** APP_SECRET, which signs guests' order links and unsubscribe links. */
   secret: string;
+  /** An SMS provider is configured: shoppers who asked get shipping updates by text too. */
+  texts?: boolean;
 }
 
 /** The order's page: for a guest, the signed link that opens it without an account. */
@@ -95,8 +99,22 @@ export function createNotices(settings: MessageSettings): Notices {
     return accountMessage(notice);
   }
 
+  /** The shipping text for a shopper who asked for one at checkout (their phone, E.164 since then). */
+  async function queueShippedText(db: DbOrTx, orderId: number): Promise<void> {
+    const order = await db.selectFrom('orders').select(['number', 'phone', 'sms_updates', 'carrier', 'tracking_number']).where('id', '=', orderId).executeTakeFirstOrThrow();
+    if (!order.sms_updates || !e164Phone.safeParse(order.phone).success) return;
+    await enqueueMessage(db, {
+      kind: 'order.shipped',
+      channel: 'sms',
+      to: order.phone,
+      text: shippedText({ storeName: settings.storeName, number: order.number, carrier: order.carrier, trackingNumber: order.tracking_number, url: orderUrl(order.number) }),
+      dedupeKey: `order.shipped.sms:${order.number}`,
+    });
+  }
+
   return {
     async queue(db, notice) {
+      if (notice.kind === 'order.shipped' && settings.texts) await queueShippedText(db, notice.orderId);
       const { message, key } = await render(db, notice);
       await enqueueMessage(db, {
         kind: notice.kind,

@@ -28,6 +28,8 @@ export interface PlaceOrderInput {
   paymentProvider: string;
   /** How long an unpaid order holds its stock. */
   holdMinutes: number;
+  /** The shopper asked for shipping updates by SMS to `address.phone` (already in E.164 form). */
+  smsUpdates?: boolean;
   pricing: Omit<PricingContext, 'userId' | 'email' | 'country' | 'region' | 'shippingCode'>;
 }
 
@@ -132,6 +134,7 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ 
         postal_code: input.address.postal_code,
         country: input.address.country,
         phone: input.address.phone,
+        sms_updates: input.smsUpdates ?? false,
         payment_provider: input.paymentProvider,
         expires_at: new Date(input.pricing.now.getTime() + input.holdMinutes * 60_000),
       })

@@ -13,7 +13,7 @@ const made = new WeakMap<Readonly<Config>, Notices>();
 export function noticesFor(deps: { config: Readonly<Config> }): Notices {
   let notices = made.get(deps.config);
   if (!notices) {
-    notices = createNotices({ storeName: deps.config.STORE_NAME, appUrl: deps.config.APP_URL, secret: deps.config.APP_SECRET });
+    notices = createNotices({ storeName: deps.config.STORE_NAME, appUrl: deps.config.APP_URL, secret: deps.config.APP_SECRET, texts: Boolean(deps.config.TWILIO_ACCOUNT_SID) });
     made.set(deps.config, notices);
   }
   return notices;

@@ -16,7 +16,7 @@ import type { KeyValueStore } from '../../src/store/store.js';
 import { loadAssets } from '../../src/web/assets.js';
 import { createTestDatabase } from './db.js';
 import { createTestStore } from './store.js';
-import type { SmsSender } from '../../src/sms/sms.js';
+import { createSmsSender, type SmsSender } from '../../src/sms/sms.js';
 import { createLiveBus, type LiveBus } from '../../src/live/bus.js';
 
 export interface TestContext {
@@ -45,9 +45,10 @@ export async function createTestApp(
 ): Promise<TestContext> {
   const [database, store] = [options.database ?? (await createTestDatabase()), options.store ?? createTestStore()];
   const catalog = createCatalogCache(database.db, cacheFor(store));
+  const config = testConfig(options.env);
   const live = options.live ?? createTestLiveBus();
   const app = createApp({
-    config: testConfig(options.env),
+    config,
     db: database.db,
     database,
     store,
@@ -57,7 +58,7 @@ export async function createTestApp(
     sessions: createSessions(store),
     mailer: createDevMailbox(database.db),
     payments: options.payments ?? new TestPaymentProvider(),
-    sms: options.sms,
+    sms: options.sms ?? createSmsSender(config),
     live,
     isAcceptingTraffic: options.accepting ?? (() => true),
   });

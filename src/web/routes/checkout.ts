@@ -10,6 +10,7 @@ import { CancelError, cancelOrder } from '../../orders/cancel.js';
 import { requestReturn, ReturnError } from '../../orders/returns.js';
 import { markOrderPaid, releaseUnpaidOrder } from '../../orders/settle.js';
 import { CardNumberError, cardDigits, containsCardNumber, luhnValid } from '../../payments/index.js';
+import { e164Phone } from '../../sms/sms.js';
 import type { Order } from '../../db/schema-orders.js';
 import { CheckoutPage, CheckoutSummary, type CheckoutValues } from '../../../views/checkout/checkout.js';
 import { StripePayPage } from '../../../views/checkout/pay.js';
@@ -52,6 +53,16 @@ export function checkoutRoutes(deps: AppDeps) {
     });
   }
 
+  /**
+   * The phone to text shipping updates to, when the shopper asked and the store can send texts:
+   * undefined when not asked (or no SMS provider), false when the number cannot take texts.
+   */
+  function smsUpdatesPhone(asked: string | undefined, phone: string | undefined): string | false | undefined {
+    if (asked !== '1' || !deps.sms) return undefined;
+    const number = e164Phone.safeParse(phone ?? '');
+    return number.success ? number.data : false;
+  }
+
   async function currentCart(c: Context<AppEnv>): Promise<CartView | undefined> {
     const cartId = await currentCartId(deps, c);
     const cart = cartId === undefined ? undefined : await loadCart(db, cartId);
@@ -68,7 +79,7 @@ export function checkoutRoutes(deps: AppDeps) {
       user ? db.selectFrom('user_addresses').select(['id', 'full_name', 'address_line1', 'city']).where('user_id', '=', user.id).orderBy('id').execute() : [],
     ]);
     const savedAddresses = addresses.map((address) => ({ id: address.id, label: `${address.full_name}, ${address.address_line1}, ${address.city}` }));
-    return renderPage(c, { page: () => CheckoutPage({ layout, cart, totals, values: { ...values, country }, ...problems, testPayments: payments.name === 'test', savedAddresses }) }, status);
+    return renderPage(c, { page: () => CheckoutPage({ layout, cart, totals, values: { ...values, country }, ...problems, testPayments: payments.name === 'test', savedAddresses, smsAvailable: Boolean(deps.sms) }) }, status);
   }
 
   app.get('/checkout', async (c) => {
@@ -127,9 +138,12 @@ export function checkoutRoutes(deps: AppDeps) {
     // A card number belongs in the card field only: anywhere else it would be stored and shown.
     for (const [name, value] of Object.entries(rest)) if (containsCardNumber(value)) errors[name] = 'Do not type a card number here.';
     if (payments.name === 'test' && !(cardDigits(typedCard) && luhnValid(cardDigits(typedCard)!))) errors.card_number = 'Enter a card number, such as the test card 4242 4242 4242 4242.';
+    const smsPhone = smsUpdatesPhone(typed.sms_updates, parsed.success ? parsed.data.phone : undefined);
+    if (smsPhone === false) errors.phone ??= 'To get texts, enter your mobile number with its country code, like +1 555 123 4567.';
     if (!parsed.success || Object.keys(errors).length) return page(c, cart, values, { errors }, 422);
 
-    const { email, shipping_method, card_number: _card, ...address } = parsed.data;
+    const { email, shipping_method, card_number: _card, ...typedAddress } = parsed.data;
+    const address = smsPhone ? { ...typedAddress, phone: smsPhone } : typedAddress;
     let order: Order;
     try {
       ({ order } = await placeOrder(db, {
@@ -140,6 +154,7 @@ export function checkoutRoutes(deps: AppDeps) {
         shippingMethodCode: shipping_method,
         paymentProvider: payments.name,
         holdMinutes: HOLD_MINUTES,
+        smsUpdates: Boolean(smsPhone),
         // The same pricing as the cart page: a coupon on a category covers the categories below it.
         pricing: await pricingContextFor(deps, c),
       }));
