@@ -66,7 +66,7 @@ describe('shipping updates by SMS', () => {
 
     const { cookie } = await signInAdmin(ctx);
     for (const number of numbers) {
-      for (const step of [{ status: 'processing' }, { status: 'shipped', carrier: 'UPS', tracking_number: `1Z${number.slice(3)}` }]) {
+      for (const step of [{ status: 'processing' }, { status: 'shipped', carrier: 'UPS', tracking_number: `1Z${number.slice(3)}` }] as Record<string, string>[]) {
         expect((await ctx.app.request(`/admin/orders/${number}/status`, form(step, cookie))).status).toBe(303);
       }
     }
