@@ -28,7 +28,8 @@ const environmentSchema = z
     APP_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, {
       message: 'must be at least 32 characters (try: openssl rand -hex 32)',
     }),
-    STORE_NAME: z.string().trim().min(1).max(60).default('hyperstore'),
+    // One line: it goes into mail subjects and headers, where a line break would start a new header.
+    STORE_NAME: z.string().trim().min(1).max(60).regex(/^[^\p{Cc}]+$/u, 'must be one line of text, without control characters').default('hyperstore'),
     CURRENCY: z
       .string()
       .trim()
@@ -41,7 +42,7 @@ const environmentSchema = z
     STRIPE_WEBHOOK_SECRET: optionalText,
     PAYMENTS: z.enum(['stripe', 'test']).optional(),
     SMTP_URL: optionalUrl(/^smtps?:$/, 'smtp://user:password@host:587'),
-    MAIL_FROM: optionalText,
+    MAIL_FROM: optionalText.refine((value) => value === undefined || !/\p{Cc}/u.test(value), 'must be one line of text, without control characters'),
     ADMIN_EMAIL: optionalText.pipe(z.email('must be an e-mail address').optional()),
     ADMIN_PASSWORD: optionalText,
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),

@@ -29,6 +29,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a store name or sender that would break a mail header', () => {
+    for (const env of [{ STORE_NAME: 'Shop\r\nBcc: victim@example.test' }, { MAIL_FROM: 'Shop <a@example.test>\nBcc: victim@example.test' }]) {
+      expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(/one line of text/);
+    }
+    expect(loadConfig({ DATA_DIR: dataDir(), STORE_NAME: 'Zoë’s Shop' }).STORE_NAME).toBe('Zoë’s Shop');
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: '', REDIS_URL: '  ' })).toMatchObject({ DATABASE_URL: undefined, REDIS_URL: undefined });
   });
