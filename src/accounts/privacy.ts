@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.js';
 import type { User } from '../db/schema-accounts.js';
 import { recordAudit } from './audit.js';
@@ -137,7 +138,9 @@ export async function exportAccountData(db: DbOrTx, user: User, sessions: readon
  */
 export async function deleteAccount(db: DbOrTx, userId: number): Promise<boolean> {
   const erase = async (trx: DbOrTx) => {
-    const deleted = await trx.deleteFrom('users').where('id', '=', userId).returning('id').executeTakeFirst();
+    const deleted = await trx.deleteFrom('users').where('id', '=', userId).returning(['id', 'email']).executeTakeFirst();
+    // Mail to them, sent or waiting, holds their address and what we told them: it goes too.
+    if (deleted) await trx.deleteFrom('outbox_messages').where(sql`lower(recipient)`, '=', deleted.email.toLowerCase()).execute();
     // Recorded after the row is gone, so it names nobody, as every other event of the user now does.
     if (deleted) await recordAudit(trx, { action: 'account.deleted', actorUserId: null, subjectUserId: null, ip: null });
     return deleted !== undefined;

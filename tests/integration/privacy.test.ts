@@ -6,6 +6,7 @@ import { insertProduct } from '../support/factories.js';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { form, insertUser, logIn, sessionCookieFrom, STRONG_PASSWORD } from '../support/accounts.js';
 import { htmlOf, textOf } from '../support/html.js';
+import { enqueueMessage } from '../../src/mail/outbox.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -171,6 +172,8 @@ describe('deleting the account', () => {
     expect(eventIds.length).toBeGreaterThan(0);
     const before = await db().selectFrom('audit_events').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
 
+    await enqueueMessage(db(), { kind: 'account.welcome', to: user.email, subject: 'Welcome', text: 'Hello Ada' });
+    expect((await db().selectFrom('outbox_messages').select('id').where('recipient', '=', user.email).execute()).length).toBe(1);
     const response = await ctx.app.request('/account/delete', form({ current_password: STRONG_PASSWORD, confirm: '1' }, cookie));
     expect(response.status).toBe(200);
     expect(response.headers.get('Cache-Control')).toBe('no-store');
@@ -180,6 +183,8 @@ describe('deleting the account', () => {
     expect(page.querySelector('[data-account-link]')?.text ?? '').not.toContain('Ada');
 
     expect(await rowsOf(user.id)).toEqual({ users: [], addresses: [], tokens: [], codes: [] });
+    const mailToThem = await db().selectFrom('outbox_messages').select('id').where('recipient', '=', user.email).execute();
+    expect(mailToThem).toEqual([]);
     for (const session of [cookie, otherBrowser]) {
       const account = await get('/account', session);
       expect(account.status).toBe(303);
