@@ -45,6 +45,9 @@ const environmentSchema = z
     MAIL_FROM: optionalText.refine((value) => value === undefined || !/\p{Cc}/u.test(value), 'must be one line of text, without control characters'),
     ADMIN_EMAIL: optionalText.pipe(z.email('must be an e-mail address').optional()),
     ADMIN_PASSWORD: optionalText,
+    // Postgres away or silent: how long a request waits for a connection, and for one statement (0: no limit).
+    DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+    DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     // How many reverse proxies stand in front of the store; only their X-Forwarded-For entries are believed.
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),

@@ -22,16 +22,30 @@ export interface DatabaseHandle {
 // Postgres returns bigint (count(*), sum) as text; our counts fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
-export function connectPostgres(connectionString: string, options: { max?: number } = {}): DatabaseHandle {
+export interface PostgresOptions {
+  max?: number;
+  /** How long a request may wait for a new connection: Postgres away means a quick 503, not a hung page. */
+  connectTimeoutMs?: number;
+  /** Longest statement (server statement_timeout; the client gives up 1 s later, for a silent network). 0: none. */
+  queryTimeoutMs?: number;
+}
+
+export function connectPostgres(connectionString: string, options: PostgresOptions = {}): DatabaseHandle {
+  const queryTimeout = options.queryTimeoutMs ?? 0;
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
     idleTimeoutMillis: 30_000,
     application_name: 'hyperstore',
+    ...(queryTimeout > 0 ? { statement_timeout: queryTimeout, query_timeout: queryTimeout + 1_000 } : {}),
   });
   // An idle client losing its connection (Postgres restart) must not crash the process.
   pool.on('error', () => {});
+  // A connection lost while checked out (mid-transaction) fails its query, and pg also emits 'error'
+  // on the client, which the pool only listens for while idle: unheard, it would kill the process.
+  // The pool never reuses such a client (it is no longer queryable).
+  pool.on('connect', (client) => client.on('error', () => {}));
   return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: recordQueryTime }), 'postgres');
 }
 

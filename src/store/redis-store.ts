@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
 import { assertTtl, type KeyValueStore } from './store.js';
 
 export interface RedisStoreOptions {
@@ -22,14 +22,18 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   });
   // Connection errors surface on the commands that need Redis; the event itself is expected noise.
   redis.on('error', () => {});
-  const ready = new Promise<void>((resolve) => {
-    if (redis.status === 'ready') resolve();
-    else redis.once('ready', () => resolve());
-  });
+  // Only the first connection is waited for; after an outage commands fail at once (no offline queue) until it is back.
+  const ready = readyPromise(redis);
 
   const whenReady = async <T>(command: () => Promise<T>): Promise<T> => {
-    if (redis.status !== 'ready') await Promise.race([ready, rejectAfter(options.commandTimeoutMs ?? 1_000)]);
-    return command();
+    try {
+      if (redis.status !== 'ready') await Promise.race([ready, rejectAfter(options.commandTimeoutMs ?? 1_000)]);
+      return await command();
+    } catch (error) {
+      // Redis answering with an error, or a bad argument, is a bug to see as such; anything else means it is away.
+      if (error instanceof ReplyError || error instanceof RangeError || error instanceof TypeError) throw error;
+      throw new StoreUnavailableError(error);
+    }
   };
 
   return {
@@ -72,6 +76,21 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
       redis.disconnect();
     },
   };
+}
+
+/** The store (Redis) cannot be reached: the error handler answers 503, never 500. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(cause: unknown) {
+    super(`store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+function readyPromise(redis: Redis): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (redis.status === 'ready') resolve();
+    else redis.once('ready', () => resolve());
+  });
 }
 
 function rejectAfter(ms: number): Promise<never> {

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ErrorPage } from '../../views/errors/error-page.js';
+import { StoreUnavailableError } from '../store/redis-store.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { layoutFor } from './layout.js';
 
@@ -31,6 +32,7 @@ export class ServiceUnavailableError extends Error {
 export function errorHandler(deps: AppDeps) {
   return async (error: Error, c: Context<AppEnv>): Promise<Response> => {
     if (error instanceof NotFoundError) return notFoundPage(deps, c);
+    if (isOutage(error)) error = new ServiceUnavailableError(error.message, { cause: error });
     if (error instanceof TooManyRequestsError || error instanceof ServiceUnavailableError) {
       c.header('Retry-After', String(error.retryAfterSeconds));
       c.header('Cache-Control', 'no-store');
@@ -53,6 +55,25 @@ async function errorView(deps: AppDeps, c: Context<AppEnv>, status: number, mess
   const layout = await layoutFor(deps, c).catch(() => layoutFor(deps, c, { withoutDatabase: true }));
   return ErrorPage({ layout, status, message, requestId: c.get('requestId') });
 }
+
+/**
+ * Postgres or Redis being away (refused, reset, restarting, timed out) is not a bug in the
+ * request: it gets the 503 page with Retry-After, and the load balancer may try another instance.
+ */
+export function isOutage(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current instanceof StoreUnavailableError) return true;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (OUTAGE_CODES.has(code) || code.startsWith('08'))) return true;
+    if (PG_CONNECTION_LOST.test(current.message)) return true;
+  }
+  return false;
+}
+
+// Socket errors, and SQLSTATEs for a server shutting down, a killed backend, one starting up, a statement timeout.
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '57014']);
+// node-postgres reports a lost or never-made connection by message only.
+const PG_CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Client was closed)/;
 
 function statusOf(error: Error): ContentfulStatusCode {
   if (error instanceof HTTPException) return error.status as ContentfulStatusCode;

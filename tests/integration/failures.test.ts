@@ -14,12 +14,13 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 describe('when the database is unreachable', () => {
-  it('pages answer 500 with a reference and no internals', async () => {
+  it('pages answer 503 (Retry-After) with a reference and no internals', async () => {
     const response = await ctx.app.request('/products');
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
+    expect(Number(response.headers.get('Retry-After'))).toBeGreaterThan(0);
     const body = await response.text();
     const page = await htmlOf(new Response(body));
-    expect(textOf(page, 'h1')).toBe('Something went wrong on our side');
+    expect(textOf(page, 'h1')).toBe('Back in a moment');
     expect(textOf(page, 'main')).toContain(`Reference: ${response.headers.get('X-Request-Id')}`);
     expect(body).not.toMatch(/at \w+ \(|node_modules|Error:|stack/i);
   });
