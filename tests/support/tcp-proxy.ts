@@ -4,6 +4,8 @@ export interface TcpProxy {
   readonly port: number;
   /** Destroys every open connection and refuses (accepts and drops) new ones, as a dependency going away does. */
   cut(): void;
+  /** Keeps every connection open but forwards nothing either way, as a silent network partition does. */
+  stall(): void;
   /** Lets connections through again. */
   restore(): void;
   /** Cuts the moment a client sends bytes containing `pattern` (that chunk is never forwarded): a failure mid-conversation. */
@@ -16,9 +18,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<Socket>();
   let down = false;
   let trigger: string | undefined;
+  let stalled = false;
 
   const cut = () => {
     down = true;
+    stalled = false;
     trigger = undefined;
     for (const socket of sockets) socket.destroy();
     sockets.clear();
@@ -26,6 +30,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
 
   const server = createServer((client) => {
     if (down) return void client.destroy();
+    // A stalled proxy still accepts: the client's connect succeeds and then hears nothing.
     const upstream = createConnection(target);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -38,9 +43,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     }
     client.on('data', (chunk: Buffer) => {
       if (trigger !== undefined && chunk.includes(trigger)) return cut();
-      upstream.write(chunk);
+      if (!stalled) upstream.write(chunk);
     });
-    upstream.pipe(client);
+    upstream.on('data', (chunk: Buffer) => {
+      if (!stalled) client.write(chunk);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -49,8 +56,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     port: address.port,
     cut,
+    stall: () => {
+      stalled = true;
+    },
     restore: () => {
       down = false;
+      stalled = false;
     },
     cutWhen: (pattern) => {
       trigger = pattern;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { connectPostgres, type DatabaseHandle } from '../../../src/db/database.js';
 import { form, sessionCookieFrom } from '../../support/accounts.js';
@@ -11,6 +11,7 @@ import { startTcpProxy, targetOf, throughProxy, type TcpProxy } from '../../supp
 
 const databaseUrl = process.env.DATABASE_URL;
 const CONNECT_TIMEOUT_MS = 1_000;
+const QUERY_TIMEOUT_MS = 2_000;
 
 describe.runIf(databaseUrl && process.env.REDIS_URL)('when Postgres goes away mid-traffic', () => {
   let proxy: TcpProxy;
@@ -23,8 +24,10 @@ describe.runIf(databaseUrl && process.env.REDIS_URL)('when Postgres goes away mi
     const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(direct.db);
     proxy = await startTcpProxy(targetOf(databaseUrl!, 5432));
     const url = throughProxy(databaseUrlFor(databaseUrl!, rows[0]!.name), proxy);
-    ctx = await createTestApp({ database: connectPostgres(url, { max: 5, connectTimeoutMs: CONNECT_TIMEOUT_MS, queryTimeoutMs: 2_000 }) });
+    ctx = await createTestApp({ database: connectPostgres(url, { max: 5, connectTimeoutMs: CONNECT_TIMEOUT_MS, queryTimeoutMs: QUERY_TIMEOUT_MS }) });
   });
+  // A test that fails half-way must not leave the next one cut off.
+  afterEach(() => proxy.restore());
   afterAll(async () => {
     proxy.restore();
     await ctx.close();
@@ -69,6 +72,22 @@ describe.runIf(databaseUrl && process.env.REDIS_URL)('when Postgres goes away mi
     expect(await waitFor('/products?q=storm', 200)).toBe(200);
     expect(await (await ctx.app.request('/products?q=storm')).text()).toContain('Storm Lantern');
     expect(await waitFor('/readyz', 200)).toBe(200);
+  }, 30_000);
+
+  it('gives up on a silent database (no answer, no reset) within the timeouts, and recovers', async () => {
+    expect((await ctx.app.request('/products?q=storm')).status).toBe(200);
+    proxy.stall();
+    // A pooled connection waits out the query timeout (2 s + 1 s); a new one the connect timeout.
+    const { response, ms } = await timed('/products?q=sextant');
+    expect(response.status).toBe(503);
+    expect(ms).toBeLessThan(QUERY_TIMEOUT_MS + 1_000 + 1_500);
+    const ready = await timed('/readyz');
+    expect(ready.response.status).toBe(503);
+    expect(ready.ms).toBeLessThan(3_000);
+    // The partition heals as a reset: the stuck connections are dropped, fresh ones work.
+    proxy.cut();
+    proxy.restore();
+    expect(await waitFor('/products?q=storm', 200)).toBe(200);
   }, 30_000);
 
   it('leaves no partial order when the connection dies in the middle of placing one', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../../src/store/redis-store.js';
 import { form, insertUser, logIn, sessionCookieFrom, STRONG_PASSWORD } from '../../support/accounts.js';
 import { createTestApp, type TestContext } from '../../support/app.js';
@@ -25,6 +25,8 @@ describe.runIf(redisUrl && process.env.DATABASE_URL)('when Redis goes away mid-t
     variantId = variants[0]!.id;
     await insertUser(ctx.database.db, { email: 'ada@example.test' });
   });
+  // A test that fails half-way must not leave the next one cut off.
+  afterEach(() => proxy.restore());
   afterAll(async () => {
     proxy.restore();
     await ctx.close();
@@ -91,5 +93,24 @@ describe.runIf(redisUrl && process.env.DATABASE_URL)('when Redis goes away mid-t
     expect((await ctx.app.request('/account', { headers: { Cookie: signedIn } })).status).toBe(200);
     expect((await ctx.app.request('/checkout', { headers: { Cookie: cart } })).status).toBe(200);
     expect((await ctx.app.request('/readyz')).status).toBe(200);
+  }, 30_000);
+
+  it('a silent Redis (no answer, no reset) costs at most the command timeout', async () => {
+    const signedIn = await logIn(ctx, 'ada@example.test');
+    proxy.stall();
+    await expectFriendly503(await timed('/account', { headers: { Cookie: signedIn } }));
+    for (const path of ['/products', `/products/${slug}`]) {
+      const { response, ms } = await timed(path);
+      expect(response.status, path).toBe(200);
+      expect(ms, path).toBeLessThan(COMMAND_TIMEOUT_MS + 1_000);
+    }
+    proxy.cut();
+    proxy.restore();
+    const deadline = Date.now() + 8_000;
+    let status = 0;
+    while (Date.now() < deadline && (status = (await ctx.app.request('/account', { headers: { Cookie: signedIn } })).status) !== 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status).toBe(200);
   }, 30_000);
 });
