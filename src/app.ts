@@ -8,6 +8,8 @@ import { crossSiteRequestGuard } from './web/csrf.js';
 import { errorHandler, notFoundPage } from './web/errors.js';
 import { requestLog } from './web/request-log.js';
 import { serverTiming } from './web/server-timing.js';
+import { requestMetrics } from './web/metrics.js';
+import { metricsRoutes } from './web/routes/metrics.js';
 import { assetRoutes } from './web/routes/assets.js';
 import { catalogRoutes } from './web/routes/catalog.js';
 import { operationsRoutes } from './web/routes/operations.js';
@@ -64,6 +66,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.config.SERVER_TIMING ?? !deps.config.isProduction) app.use(serverTiming());
   app.use(requestId({ limitLength: 64 }));
   app.use(requestLog(deps.log));
+  app.use(requestMetrics());
+  app.route('/', metricsRoutes(deps)); // before sessions: a scrape touches no session
   app.route('/', mediaRoutes(deps)); // before secureHeaders, which would overwrite its stricter CSP (see media.ts)
   app.use(
     secureHeaders({

@@ -78,6 +78,12 @@ const environmentSchema = z
     TWILIO_ACCOUNT_SID: optionalText,
     TWILIO_AUTH_TOKEN: optionalText,
     TWILIO_FROM: optionalText,
+    // /metrics: a Bearer token scrapers send; unset in production, /metrics answers 404 (open in development).
+    METRICS_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, { message: 'must be at least 16 characters (try: openssl rand -hex 24)' }),
+    // When set, /metrics is served on this (internal) port only, not on PORT.
+    METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
+    // A query slower than this is logged at warn with its SQL text (never its parameters).
+    SLOW_QUERY_MS: z.coerce.number().int().min(0).max(600_000).default(100),
     TWILIO_API_URL: z.url({ protocol: /^https?$/, error: 'must be a URL like https://api.twilio.com' }).default('https://api.twilio.com'),
   })
   .superRefine((env, ctx) => {
@@ -89,6 +95,7 @@ const environmentSchema = z
     if (twilio.some((name) => env[name]) && !twilio.every((name) => env[name])) {
       for (const name of twilio.filter((missing) => !env[missing])) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any TWILIO_ variable is set' });
     }
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT' });
     if (env.NODE_ENV !== 'production') return;
     if (!env.APP_SECRET) ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'is required in production' });
     if (!env.STRIPE_SECRET_KEY && env.PAYMENTS !== 'test') {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
 import { createApp } from './app.js';
 import { createCatalogCache } from './catalog/catalog-cache.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -24,11 +25,15 @@ import { expireUnpaidOrders } from './orders/expire.js';
 import { loadAssets } from './web/assets.js';
 import { noticesFor } from './web/order-mail.js';
 import { projectRoot } from './lib/paths.js';
+import { logSlowQueries } from './db/query-timing.js';
+import type { AppDeps, AppEnv } from './web/context.js';
+import { metricsRoutes } from './web/routes/metrics.js';
 
 /** Boot: config → database (migrated) → store → app → listen; and an orderly shutdown. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
+  logSlowQueries(log, config.SLOW_QUERY_MS);
   const database = await openDatabase(config);
   await migrateToLatest(database.db);
   if (!config.DATABASE_URL) await seedOnFirstRun(database.db, log);
@@ -52,7 +57,8 @@ async function main(): Promise<void> {
   const payments = createPaymentProvider(config);
   const sms = createSmsSender(config);
   const live = createLiveBus(config.REDIS_URL, { onError: (error) => log.warn({ err: error }, 'live update not delivered') });
-  const app = createApp({ config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, sms, live, isAcceptingTraffic: () => accepting });
+  const deps = { config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, sms, live, isAcceptingTraffic: () => accepting };
+  const app = createApp(deps);
   // The outbox worker is the only sender of mail and texts; everything else queues.
   const outbox = createOutboxWorker({ db: database.db, mailer, sms, log, host: new URL(config.APP_URL).hostname });
   const jobs = startJobs(
@@ -80,6 +86,7 @@ async function main(): Promise<void> {
   server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
     log.info({ url: config.APP_URL, database: database.kind, store: store.kind }, 'hyperstore is serving');
   });
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : serveMetrics(deps, config.METRICS_PORT);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -95,6 +102,7 @@ async function main(): Promise<void> {
     deadline.unref();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    metricsServer?.close();
     await jobs.stop();
     await Promise.allSettled([database.close(), store.close(), live.close()]);
     log.info('stopped');
@@ -102,6 +110,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** /metrics alone on an internal port (METRICS_PORT), for a scraper inside the network. */
+function serveMetrics(deps: AppDeps, port: number): Server {
+  const metricsApp = new Hono<AppEnv>().route('/', metricsRoutes(deps, { internal: true }));
+  const server = createAdaptorServer({ fetch: metricsApp.fetch }) as Server;
+  server.listen({ port, host: deps.config.HOST }, () => deps.log.info({ port }, 'metrics are served on their own port'));
+  return server;
 }
 
 main().catch((error: unknown) => {

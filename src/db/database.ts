@@ -11,9 +11,18 @@ export type Db = Kysely<Database>;
 /** What domain functions take first: the database, or a transaction they run inside. */
 export type DbOrTx = Kysely<Database> | Transaction<Database>;
 
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Requests queued for a connection: above zero, the pool is the bottleneck. */
+  waiting: number;
+}
+
 export interface DatabaseHandle {
   readonly db: Db;
   readonly kind: 'postgres' | 'pglite';
+  /** Connections in use or open, for /metrics; the embedded database has exactly one. */
+  poolStats(): PoolStats;
   /** Resolves when a trivial query succeeds; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -46,7 +55,11 @@ export function connectPostgres(connectionString: string, options: PostgresOptio
   // on the client, which the pool only listens for while idle: unheard, it would kill the process.
   // The pool never reuses such a client (it is no longer queryable).
   pool.on('connect', (client) => client.on('error', () => {}));
-  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: recordQueryTime }), 'postgres');
+  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: recordQueryTime }), 'postgres', () => ({
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+  }));
 }
 
 /** PGlite options that make it answer like the pg driver (int8 as a number) and carry the extensions migrations use. */
@@ -60,7 +73,7 @@ export async function openPglite(dataDir: string | undefined, options: { loadDat
 }
 
 export function fromPglite(pglite: PGlite): DatabaseHandle {
-  const handle = wrap(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: recordQueryTime }), 'pglite');
+  const handle = wrap(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: recordQueryTime }), 'pglite', () => ({ total: 1, idle: 1, waiting: 0 }));
   return {
     ...handle,
     close: async () => {
@@ -71,10 +84,11 @@ export function fromPglite(pglite: PGlite): DatabaseHandle {
   };
 }
 
-function wrap(db: Db, kind: DatabaseHandle['kind']): DatabaseHandle {
+function wrap(db: Db, kind: DatabaseHandle['kind'], poolStats: () => PoolStats): DatabaseHandle {
   return {
     db,
     kind,
+    poolStats,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

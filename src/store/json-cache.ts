@@ -53,6 +53,19 @@ export interface JsonCache {
   delete(key: string): Promise<void>;
 }
 
+/** Told of every getOrLoad: the cache's name (its key's first segment, e.g. "catalog") and whether the value was found. */
+export type CacheLookupObserver = (cache: string, hit: boolean) => void;
+
+// One per process, like the metrics it feeds; kept here as a plain hook so this module needs no metrics library.
+let lookupObserver: CacheLookupObserver | undefined;
+
+export function observeCacheLookups(observer: CacheLookupObserver | undefined): void {
+  lookupObserver = observer;
+}
+
+// Names come from our own key prefixes; anything else is lumped together so labels stay few.
+const cacheName = (key: string) => /^([a-z][a-z0-9_-]{0,30}):/.exec(key)?.[1] ?? 'other';
+
 /** After a backend failure, how long reads skip it: a page must not wait out a timeout per lookup. */
 const BACKEND_RETRY_MS = 5_000;
 
@@ -89,6 +102,7 @@ export function createJsonCache(backend: CacheBackend, onError: (error: unknown)
   return {
     async getOrLoad(key, ttlSeconds, load) {
       const raw = await read(key);
+      lookupObserver?.(cacheName(key), raw !== null);
       if (raw !== null) return JSON.parse(raw);
       return loadOnce(key, ttlSeconds, load);
     },
