@@ -1,0 +1,225 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { projectRoot } from '../src/lib/paths.js';
+import { childEnv, startServer } from './support/start-server.js';
+import { percentile, Recorder, VirtualUser } from './support/load-driver.js';
+
+/**
+ * `npm run load`: the issue 9 mix (60 % browse, 20 % search, 15 % cart, 5 % guest checkout with
+ * the test card) from LOAD_CONNECTIONS shoppers (default 1,000) for LOAD_DURATION seconds
+ * (default 60), against the store on a fresh seeded Postgres database and the real Redis. Then
+ * checks the books: no stock sold twice or lost, no negative stock, every order's total adds
+ * up. Prints the results and writes them into BENCHMARKS.md between the load markers.
+ */
+
+const settings = {
+  connections: positive('LOAD_CONNECTIONS', 1_000),
+  durationSeconds: positive('LOAD_DURATION', 60),
+  warmupSeconds: positive('LOAD_WARMUP', 5),
+  timeoutMs: positive('LOAD_TIMEOUT_MS', 30_000),
+};
+const POSTGRES_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const MIX: Array<[number, Scenario]> = [[0.6, browse], [0.2, search], [0.15, cart], [0.05, checkout]];
+const GROUPS = ['browse: home', 'browse: listing', 'browse: category', 'browse: product', 'search', 'cart: add', 'cart: view', 'checkout: add', 'checkout: form', 'checkout: place'];
+const START = '<!-- load:start -->';
+const END = '<!-- load:end -->';
+const ADDRESS = { full_name: 'Load Shopper', address_line1: '1 Benchmark Way', address_line2: '', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US', phone: '' };
+
+interface Catalog {
+  products: string[];
+  categories: string[];
+  variants: number[];
+  words: string[];
+}
+type Scenario = (user: VirtualUser, catalog: Catalog) => Promise<void>;
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a whole number above 0, got "${raw}"`);
+  return value;
+}
+
+const pick = <T>(values: T[]): T => values[Math.floor(Math.random() * values.length)]!;
+
+async function browse(user: VirtualUser, catalog: Catalog): Promise<void> {
+  const roll = Math.random();
+  if (roll < 0.2) await user.send('browse: home', 'GET', '/');
+  else if (roll < 0.45) await user.send('browse: listing', 'GET', `/products${Math.random() < 0.5 ? '' : `?page=${1 + Math.floor(Math.random() * 5)}`}`);
+  else if (roll < 0.6) await user.send('browse: category', 'GET', `/categories/${pick(catalog.categories)}`);
+  else await user.send('browse: product', 'GET', `/products/${pick(catalog.products)}`);
+}
+
+async function search(user: VirtualUser, catalog: Catalog): Promise<void> {
+  await user.send('search', 'GET', `/products?q=${encodeURIComponent(pick(catalog.words))}`);
+}
+
+/** A new visitor adds a unit and looks at the cart. */
+async function cart(user: VirtualUser, catalog: Catalog): Promise<void> {
+  user.forgetCookies();
+  const added = await user.send('cart: add', 'POST', '/cart/items', { variant_id: String(pick(catalog.variants)), quantity: '1' });
+  if (added && added.status < 400) await user.send('cart: view', 'GET', '/cart');
+}
+
+/** A new visitor buys one unit as a guest through the real checkout form, with the test card. */
+async function checkout(user: VirtualUser, catalog: Catalog): Promise<void> {
+  user.forgetCookies();
+  const added = await user.send('checkout: add', 'POST', '/cart/items', { variant_id: String(pick(catalog.variants)), quantity: '1' });
+  if (!added || added.status >= 400) return;
+  const form = await user.send('checkout: form', 'GET', '/checkout');
+  if (!form || form.status >= 400) return;
+  const email = `load.${randomBytes(5).toString('hex')}@example.test`;
+  await user.send('checkout: place', 'POST', '/checkout', { email, ...ADDRESS, shipping_method: 'standard', card_number: '4242 4242 4242 4242' });
+}
+
+function scenarioFor(roll: number): Scenario {
+  let sum = 0;
+  for (const [share, scenario] of MIX) if (roll < (sum += share)) return scenario;
+  return browse;
+}
+
+async function readCatalog(client: pg.Client): Promise<Catalog> {
+  const products = await client.query<{ slug: string; name: string }>('SELECT slug, name FROM products');
+  const categories = await client.query<{ slug: string }>('SELECT slug FROM categories');
+  const variants = await client.query<{ id: number }>('SELECT id FROM product_variants WHERE stock > 0');
+  const words = [...new Set(products.rows.flatMap((row) => row.name.toLowerCase().split(/[^a-z]+/)).filter((word) => word.length >= 4))];
+  return { products: products.rows.map((row) => row.slug), categories: categories.rows.map((row) => row.slug), variants: variants.rows.map((row) => row.id), words };
+}
+
+async function drive(users: VirtualUser[], catalog: Catalog, recorder: Recorder): Promise<{ seconds: number }> {
+  let stopAt = Date.now() + settings.warmupSeconds * 1000;
+  const loop = async (user: VirtualUser) => {
+    while (Date.now() < stopAt) await scenarioFor(Math.random())(user, catalog);
+  };
+  console.log(`load: ${settings.connections} shoppers, ${settings.warmupSeconds} s warm-up…`);
+  const warm = users.map(loop);
+  await Promise.all(warm);
+  console.log(`load: ${settings.durationSeconds} s measured…`);
+  recorder.recording = true;
+  const started = performance.now();
+  stopAt = Date.now() + settings.durationSeconds * 1000;
+  await Promise.all(users.map(loop));
+  recorder.recording = false;
+  return { seconds: (performance.now() - started) / 1000 };
+}
+
+/** The books after the run: what the orders hold, what is left on the shelf, what they cost. */
+async function checkConsistency(client: pg.Client, initialStock: Map<number, number>): Promise<string[]> {
+  const { rows } = await client.query<{ id: number; stock: number; held: string }>(
+    `SELECT v.id, v.stock, coalesce(sum(i.quantity) FILTER (WHERE o.status <> 'cancelled'), 0) AS held
+     FROM product_variants v LEFT JOIN order_items i ON i.variant_id = v.id LEFT JOIN orders o ON o.id = i.order_id
+     GROUP BY v.id, v.stock`,
+  );
+  const drifted = rows.filter((row) => (initialStock.get(row.id) ?? 0) - Number(row.held) !== row.stock);
+  const negative = rows.filter((row) => row.stock < 0);
+  const totals = await client.query<{ number: string }>(
+    `SELECT o.number FROM orders o JOIN (SELECT order_id, sum(unit_price_cents * quantity) AS lines FROM order_items GROUP BY order_id) i ON i.order_id = o.id
+     WHERE o.subtotal_cents <> i.lines
+        OR o.total_cents <> i.lines - o.discount_cents + o.shipping_cents + CASE WHEN o.prices_include_tax THEN 0 ELSE o.tax_cents END`,
+  );
+  const orders = await client.query<{ status: string; count: string; units: string }>(
+    `SELECT o.status, count(DISTINCT o.id) AS count, coalesce(sum(i.quantity), 0) AS units FROM orders o LEFT JOIN order_items i ON i.order_id = o.id GROUP BY o.status ORDER BY o.status`,
+  );
+  const sold = orders.rows.map((row) => `${row.status} ${row.count} (${row.units} units)`).join(', ') || 'none';
+  return [
+    `Orders placed: ${sold}.`,
+    `Stock: ${drifted.length === 0 ? `**consistent** for all ${rows.length} variants` : `**${drifted.length} variants drifted** (ids ${drifted.slice(0, 10).map((row) => row.id).join(', ')})`} (initial stock − units in orders not cancelled = current stock).`,
+    `Negative stock: ${negative.length === 0 ? '**none**' : `**${negative.length} variants**`}.`,
+    `Order totals: ${totals.rows.length === 0 ? '**every order adds up**' : `**${totals.rows.length} orders do not add up** (${totals.rows.slice(0, 5).map((row) => row.number).join(', ')})`} (items + shipping + tax − discount = total).`,
+  ];
+}
+
+function ms(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(value < 10 ? 1 : 0) : '—';
+}
+
+function resultsTable(recorder: Recorder, seconds: number): { table: string[]; total: number; errors: number } {
+  const table = ['| route group | requests | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | errors | error statuses |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |'];
+  let total = 0;
+  let errors = 0;
+  for (const name of GROUPS) {
+    const group = recorder.groups.get(name);
+    if (!group) continue;
+    const sorted = Float64Array.from(group.times).sort();
+    const bad = [...group.statuses].filter(([status]) => status < 200 || status >= 400);
+    const groupErrors = bad.reduce((sum, [, count]) => sum + count, 0) + group.socketErrors;
+    const statuses = [...bad.map(([status, count]) => `${status}×${count}`), ...(group.socketErrors ? [`socket×${group.socketErrors}`] : [])].join(', ') || '—';
+    total += sorted.length;
+    errors += groupErrors;
+    table.push(`| ${name} | ${sorted.length.toLocaleString('en-US')} | ${Math.round(sorted.length / seconds).toLocaleString('en-US')} | ${ms(percentile(sorted, 50))} | ${ms(percentile(sorted, 95))} | ${ms(percentile(sorted, 99))} | ${groupErrors} | ${statuses} |`);
+  }
+  return { table, total, errors };
+}
+
+function writeReport(section: string): void {
+  const path = join(projectRoot, 'BENCHMARKS.md');
+  const current = readFileSync(path, 'utf8');
+  const start = current.indexOf(START);
+  const end = current.indexOf(END);
+  const next = start >= 0 && end > start ? current.slice(0, start) + section + current.slice(end + END.length) : `${current.trimEnd()}\n\n${section}\n`;
+  writeFileSync(path, next);
+}
+
+async function main(): Promise<void> {
+  const loadAverage = os.loadavg();
+  const database = `hs_load_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${database}`;
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'hyperstore-load-'));
+  const env = childEnv({ NODE_ENV: undefined, LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: url.href, REDIS_URL, SMTP_URL: undefined });
+  const client = new pg.Client({ connectionString: url.href });
+  let stopServer: (() => Promise<void>) | undefined;
+  try {
+    execFileSync(process.execPath, [join(projectRoot, 'dist', 'src', 'cli', 'seed.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const server = await startServer(env);
+    stopServer = server.stop;
+    await client.connect();
+    const catalog = await readCatalog(client);
+    const initialStock = new Map((await client.query<{ id: number; stock: number }>('SELECT id, stock FROM product_variants')).rows.map((row) => [row.id, row.stock]));
+    const recorder = new Recorder();
+    const users = Array.from({ length: settings.connections }, () => new VirtualUser(new URL(server.url), recorder, settings.timeoutMs));
+    const { seconds } = await drive(users, catalog, recorder);
+    for (const user of users) user.close();
+    await stopServer(); // its in-flight work (and the payment settlements) done before the books are read
+    stopServer = undefined;
+    const books = await checkConsistency(client, initialStock);
+    const { table, total, errors } = resultsTable(recorder, seconds);
+    const section = [
+      START,
+      '## Load: the shopping mix at scale (`npm run load`)',
+      '',
+      `Written by \`npm run load\` (scripts/load.ts) on ${new Date().toISOString()}: ${settings.connections.toLocaleString('en-US')} concurrent shoppers (one keep-alive connection each, closed loop: each sends its next request when the last is answered) for ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up, against one store process on a fresh seeded Postgres database (${(await admin.query<{ server_version: string }>('show server_version')).rows[0]?.server_version}) and Redis, \`LOG_LEVEL=warn\`. Mix: 60 % browse (home, listing, category, product), 20 % search, 15 % cart (a new visitor adds a unit, then views the cart), 5 % guest checkout (add, checkout form, place the order with the test card 4242…), each new visitor with its own cookie jar. The load generator (a small node:http driver, scripts/support/load-driver.ts) runs on the same ${os.cpus().length}-core machine (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, load average ${loadAverage.map((value) => value.toFixed(2)).join(', ')} at start), unpinned, so it competes with the store and Postgres for the CPU. Override with LOAD_CONNECTIONS, LOAD_DURATION, LOAD_WARMUP.`,
+      '',
+      `**${Math.round(total / seconds).toLocaleString('en-US')} requests/s** in all, ${total.toLocaleString('en-US')} requests, **${errors.toLocaleString('en-US')} errors** (answers other than 2xx/3xx, socket errors and timeouts after ${settings.timeoutMs / 1000} s). Times are client-side, from sending to the last byte, so they include queueing behind the other shoppers.`,
+      '',
+      ...table,
+      '',
+      'After the run (the store stopped first, so nothing is in flight):',
+      '',
+      ...books.map((line) => `- ${line}`),
+      END,
+    ].join('\n');
+    writeReport(section);
+    console.log(`\n${section}\n\nload: wrote BENCHMARKS.md`);
+  } finally {
+    await stopServer?.();
+    await client.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('load failed:', error);
+  process.exitCode = 1;
+});

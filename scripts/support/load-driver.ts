@@ -1,0 +1,104 @@
+import { Agent, request } from 'node:http';
+
+/**
+ * A small closed-loop HTTP driver for `npm run load`: autocannon replays fixed requests, but a
+ * shopper must carry its own cookie and read ids out of answers, so each virtual user here is
+ * an async loop over node:http with a keep-alive agent of one socket per user.
+ */
+
+export interface Answer {
+  status: number;
+  location: string | undefined;
+  setCookies: string[];
+}
+
+/** Every response's time per route group, its statuses, and socket errors. */
+export class Recorder {
+  readonly groups = new Map<string, { times: number[]; statuses: Map<number, number>; socketErrors: number }>();
+  recording = false;
+
+  #group(name: string) {
+    let group = this.groups.get(name);
+    if (!group) this.groups.set(name, (group = { times: [], statuses: new Map(), socketErrors: 0 }));
+    return group;
+  }
+
+  answer(name: string, ms: number, status: number): void {
+    if (!this.recording) return;
+    const group = this.#group(name);
+    group.times.push(ms);
+    group.statuses.set(status, (group.statuses.get(status) ?? 0) + 1);
+  }
+
+  socketError(name: string): void {
+    if (this.recording) this.#group(name).socketErrors++;
+  }
+}
+
+/** One shopper: its own socket and cookie jar. */
+export class VirtualUser {
+  readonly #agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  readonly #cookies = new Map<string, string>();
+
+  constructor(
+    private readonly base: URL,
+    private readonly recorder: Recorder,
+    private readonly timeoutMs: number,
+  ) {}
+
+  forgetCookies(): void {
+    this.#cookies.clear();
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  /** Sends one request, records it under `group`; a socket error or timeout resolves to undefined. */
+  async send(group: string, method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Answer | undefined> {
+    const body = form ? new URLSearchParams(form).toString() : undefined;
+    const headers: Record<string, string> = { 'accept-encoding': 'br, gzip' };
+    if (body !== undefined) Object.assign(headers, { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) });
+    if (this.#cookies.size) headers.cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const started = performance.now();
+    try {
+      const answer = await this.#request(method, path, headers, body);
+      this.recorder.answer(group, performance.now() - started, answer.status);
+      for (const cookie of answer.setCookies) {
+        const [pair = ''] = cookie.split(';');
+        const cut = pair.indexOf('=');
+        if (cut > 0) this.#cookies.set(pair.slice(0, cut), pair.slice(cut + 1));
+      }
+      return answer;
+    } catch {
+      this.recorder.socketError(group);
+      return undefined;
+    }
+  }
+
+  #request(method: string, path: string, headers: Record<string, string>, body: string | undefined): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const outgoing = request(new URL(path, this.base), { method, headers, agent: this.#agent, timeout: this.timeoutMs }, (response) => {
+        // The body is read to the end (as a browser would) but not kept: scenarios never parse pages.
+        response.resume();
+        response.on('error', reject);
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            location: response.headers.location,
+            setCookies: response.headers['set-cookie'] ?? [],
+          }),
+        );
+      });
+      outgoing.on('timeout', () => outgoing.destroy(new Error('timeout')));
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  }
+}
+
+/** The p-th percentile (nearest rank) of sorted values. */
+export function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
