@@ -74,6 +74,22 @@ describe.runIf(databaseUrl && process.env.REDIS_URL)('when Postgres goes away mi
     expect(await waitFor('/readyz', 200)).toBe(200);
   }, 30_000);
 
+  it('survives its connections being killed (pg_terminate_backend, as a Postgres restart does)', async () => {
+    expect((await ctx.app.request('/products?q=storm')).status).toBe(200);
+    const { rows } = await sql<{ killed: number }>`
+      select count(*)::int as killed from (
+        select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = current_database() and application_name = 'hyperstore' and pid <> pg_backend_pid()
+      ) as terminated`.execute(direct.db);
+    // The app's own pool (the direct handle's connections are killed too; its pool reconnects as well).
+    expect(rows[0]!.killed).toBeGreaterThan(0);
+    // Killed idle connections are dropped by the pool; at worst a request caught in between gets the 503 page.
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await ctx.app.request(`/products?q=storm&page=${i + 1}`)).status);
+    expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+    expect(await waitFor('/products?q=storm', 200, 3_000)).toBe(200);
+  }, 30_000);
+
   it('gives up on a silent database (no answer, no reset) within the timeouts, and recovers', async () => {
     expect((await ctx.app.request('/products?q=storm')).status).toBe(200);
     proxy.stall();

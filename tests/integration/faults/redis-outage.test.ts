@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCatalogCache } from '../../../src/catalog/catalog-cache.js';
+import { cacheFor } from '../../../src/store/json-cache.js';
 import { createRedisStore } from '../../../src/store/redis-store.js';
 import { form, insertUser, logIn, sessionCookieFrom, STRONG_PASSWORD } from '../../support/accounts.js';
 import { createTestApp, type TestContext } from '../../support/app.js';
@@ -38,6 +40,11 @@ describe.runIf(redisUrl && process.env.DATABASE_URL)('when Redis goes away mid-t
     const started = performance.now();
     const response = await ctx.app.request(path, init);
     return { response, ms: performance.now() - started };
+  };
+
+  const reconnected = async () => {
+    const deadline = Date.now() + 8_000;
+    while (Date.now() < deadline && (await ctx.app.request('/readyz')).status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
   };
 
   const expectFriendly503 = async ({ response, ms }: { response: Response; ms: number }) => {
@@ -93,6 +100,19 @@ describe.runIf(redisUrl && process.env.DATABASE_URL)('when Redis goes away mid-t
     expect((await ctx.app.request('/account', { headers: { Cookie: signedIn } })).status).toBe(200);
     expect((await ctx.app.request('/checkout', { headers: { Cookie: cart } })).status).toBe(200);
     expect((await ctx.app.request('/readyz')).status).toBe(200);
+  }, 30_000);
+
+  it('a catalog read through a dead cache is logged once per outage window, not once per lookup', async () => {
+    const logged: unknown[] = [];
+    const catalog = createCatalogCache(ctx.database.db, cacheFor(ctx.store, (error) => logged.push(error)));
+    proxy.cut();
+    for (let i = 0; i < 10; i++) {
+      expect((await catalog.product(slug))?.name).toBe('Storm Lantern');
+      await catalog.categoryTree();
+    }
+    expect(logged).toHaveLength(1);
+    proxy.restore();
+    await reconnected();
   }, 30_000);
 
   it('a silent Redis (no answer, no reset) costs at most the command timeout', async () => {
