@@ -1,6 +1,14 @@
+import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSessions } from '../../src/accounts/sessions.js';
+import { createApp } from '../../src/app.js';
+import { projectRoot } from '../../src/lib/paths.js';
 import { enqueueMessage } from '../../src/mail/outbox.js';
-import { createTestApp, type TestContext } from '../support/app.js';
+import { createDevMailbox } from '../../src/mail/mailer.js';
+import { TestPaymentProvider } from '../../src/payments/index.js';
+import { loadAssets } from '../../src/web/assets.js';
+import { createTestApp, createTestLiveBus, testConfig, type TestContext } from '../support/app.js';
 import { insertProduct } from '../support/factories.js';
 
 let ctx: TestContext;
@@ -159,6 +167,44 @@ describe('who may scrape', () => {
       expect((await internal.app.request('/metrics')).status).toBe(404);
     } finally {
       await Promise.all([production.close(), internal.close()]);
+    }
+  });
+});
+
+describe('request ids', () => {
+  it('the log lines of a failed request and its error page carry the same id', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const live = createTestLiveBus();
+    const app = createApp({
+      config: testConfig(),
+      db: ctx.database.db,
+      database: ctx.database,
+      store: ctx.store,
+      log,
+      assets: loadAssets(join(projectRoot, 'public')),
+      catalog: ctx.catalog,
+      sessions: createSessions(ctx.store),
+      mailer: createDevMailbox(ctx.database.db),
+      payments: new TestPaymentProvider(),
+      live,
+      isAcceptingTraffic: () => true,
+    });
+    app.get('/test-only/log-fails', () => {
+      throw new Error('deliberate failure');
+    });
+    try {
+      const response = await app.request('/test-only/log-fails');
+      expect(response.status).toBe(500);
+      const id = response.headers.get('X-Request-Id')!;
+      expect(id).toMatch(/^[\w-]{8,}$/);
+      expect(await response.text()).toContain(id);
+      const failed = lines.find((line) => line.msg === 'request failed');
+      const summary = lines.find((line) => line.msg === 'request' && line.path === '/test-only/log-fails');
+      expect(failed?.req_id).toBe(id);
+      expect(summary).toMatchObject({ req_id: id, status: 500 });
+    } finally {
+      await live.close();
     }
   });
 });
