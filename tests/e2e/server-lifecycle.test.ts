@@ -64,4 +64,26 @@ describe('stopping', () => {
     expect(await server.exit).toBe(0);
     expect(server.output()).toContain('"msg":"stopped"');
   });
+
+  it('exits within the grace period even when a request never finishes', async () => {
+    const port = await freePort();
+    const server = runServer({ PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '1000' });
+    for (let tries = 0; !(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)); tries++) {
+      if (tries > 240) throw new Error(`not ready:\n${server.output()}`);
+      await sleep(250);
+    }
+    // A client that starts a request and never completes it holds its connection open.
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    socket.write('GET /products HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await sleep(100);
+    const started = Date.now();
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    // The deadline (1 s) closes what is left; then the process stops, well before an orchestrator's SIGKILL.
+    expect(Date.now() - started).toBeLessThan(1_000 + 2_000);
+    expect(server.output()).toContain('shutdown deadline reached');
+    socket.destroy();
+  });
 });
