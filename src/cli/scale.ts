@@ -27,7 +27,8 @@ try {
   const seed = values.seed === undefined ? DEFAULT_SCALE_SEED : Number(values.seed);
   if (!Number.isSafeInteger(products) || products < 1 || products > 5_000_000) throw new UsageError(`--products must be a whole number from 1 to 5,000,000 (${usage})`);
   if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a whole number (${usage})`);
-  database = await openDatabase(loadConfig());
+  // Growing the catalog runs long statements: no request timeout here.
+  database = await openDatabase({ ...loadConfig(), DB_QUERY_TIMEOUT_MS: 0 });
   await migrateToLatest(database.db);
   const started = performance.now();
   let reported = 0;

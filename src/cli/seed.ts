@@ -7,7 +7,8 @@ import { CatalogNotEmptyError, seedDemoCatalog } from '../db/seed.js';
 /** `npm run db:seed`: loads the demo catalog into the configured database, if its catalog is empty. */
 let database: DatabaseHandle | undefined;
 try {
-  database = await openDatabase(loadConfig());
+  // Seeding runs long statements on a slow machine: no request timeout here.
+  database = await openDatabase({ ...loadConfig(), DB_QUERY_TIMEOUT_MS: 0 });
   await migrateToLatest(database.db);
   const { categories, products, variants, images } = await seedDemoCatalog(database.db);
   console.log(`Loaded the demo catalog: ${products} products, ${variants} variants, ${images} images in ${categories} categories.`);
