@@ -81,7 +81,7 @@ const environmentSchema = z
     // /metrics: a Bearer token scrapers send; unset in production, /metrics answers 404 (open in development).
     METRICS_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, { message: 'must be at least 16 characters (try: openssl rand -hex 24)' }),
     // When set, /metrics is served on this (internal) port only, not on PORT.
-    METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
+    METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>({ error: 'must be a port number' }).int().min(1).max(65535).optional()),
     // A query slower than this is logged at warn with its SQL text (never its parameters).
     SLOW_QUERY_MS: z.coerce.number().int().min(0).max(600_000).default(100),
     TWILIO_API_URL: z.url({ protocol: /^https?$/, error: 'must be a URL like https://api.twilio.com' }).default('https://api.twilio.com'),

@@ -157,6 +157,14 @@ describe('who may scrape', () => {
     }
   });
 
+  it('refuses a short token, a port that is not one or that is PORT, naming the variable', () => {
+    expect(() => testConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+    expect(() => testConfig({ METRICS_PORT: 'nine' })).toThrow(/METRICS_PORT must be a port number/);
+    expect(() => testConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from PORT/);
+    expect(testConfig({ METRICS_PORT: '' }).METRICS_PORT).toBeUndefined();
+    expect(testConfig({ METRICS_PORT: '9464', SLOW_QUERY_MS: '250' })).toMatchObject({ METRICS_PORT: 9464, SLOW_QUERY_MS: 250 });
+  });
+
   it('in production without a token, 404; with METRICS_PORT, not on the public app at all', async () => {
     const production = await createTestApp({ env: { NODE_ENV: 'production', PAYMENTS: 'test' } });
     const internal = await createTestApp({ env: { METRICS_PORT: '9464' } });
