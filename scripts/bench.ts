@@ -568,6 +568,19 @@ async function benchSearch(label: string, env: NodeJS.ProcessEnv): Promise<Measu
   return rows;
 }
 
+/** The section `npm run load` writes (between its markers) survives a new bench run. */
+function keptLoadSection(): string {
+  const current = (() => {
+    try {
+      return readFileSync(join(projectRoot, 'BENCHMARKS.md'), 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  const found = /<!-- load:start -->[\s\S]*<!-- load:end -->/.exec(current);
+  return found ? `\n${found[0]}\n` : '';
+}
+
 /** BENCH_ONLY=cart: just the cart and checkout rows, printed, BENCHMARKS.md left alone (for working on the cart). */
 async function cartOnly(): Promise<void> {
   const database = await createBenchDatabase();
@@ -618,7 +631,7 @@ async function main(): Promise<void> {
   }
 
   const report = renderReport({ bare, rows: [bare, ...embedded, ...postgres, ...cart, ...scaled], postgresListing: postgres[0], scaled, cart, checkout, scaleNote, database, loadPinned, notes });
-  writeFileSync(join(projectRoot, 'BENCHMARKS.md'), report.markdown);
+  writeFileSync(join(projectRoot, 'BENCHMARKS.md'), report.markdown + keptLoadSection());
   console.log(`\n${report.table}\n\n${report.aim}\n\n${report.cartAim}\n\n${report.checkoutAim}\n\n${report.searchAim}\n${notes.join('\n')}\nbench: wrote BENCHMARKS.md`);
 }
 
