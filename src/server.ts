@@ -68,8 +68,9 @@ async function main(): Promise<void> {
         name: 'expire-unpaid-orders',
         everyMs: 60_000,
         run: async () => {
-          const outcome = await expireUnpaidOrders(database.db, payments);
+          const outcome = await expireUnpaidOrders(database.db, payments, noticesFor({ config }));
           for (const number of outcome.expiredNumbers) await publishOrderChange(live, number, 'cancelled');
+          for (const number of outcome.paidNumbers) await publishOrderChange(live, number, 'paid');
           return outcome;
         },
       },

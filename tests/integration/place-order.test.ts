@@ -155,11 +155,32 @@ describe('the expiry job', () => {
     await db().updateTable('orders').set({ expires_at: new Date(Date.now() - 60_000) }).where('id', '=', late.order.id).execute();
     expect(await stockOf(variants[0]!.id)).toBe(2);
     const payments = new TestPaymentProvider();
-    const runs = await Promise.all([expireUnpaidOrders(db(), payments), expireUnpaidOrders(db(), payments)]);
+    const runs = await Promise.all([expireUnpaidOrders(db(), payments, testNotices), expireUnpaidOrders(db(), payments, testNotices)]);
     expect(runs.reduce((sum, run) => sum + run.expired, 0)).toBe(1);
     expect(await stockOf(variants[0]!.id)).toBe(3);
     const statuses = await db().selectFrom('orders').select(['id', 'status']).where('id', 'in', [late.order.id, fresh.order.id]).orderBy('id').execute();
     expect(statuses.map((row) => row.status)).toEqual(['cancelled', 'pending']);
+  });
+
+  it('marks paid, not expired, an order whose payment the provider took (no webhook came)', async () => {
+    const { TestPaymentProvider } = await import('../../src/payments/index.js');
+    const { expireUnpaidOrders } = await import('../../src/orders/expire.js');
+    const { variants } = await insertProduct(db(), {}, [{ price_cents: 1200, stock: 3 }]);
+    const { order } = await placeOrder(db(), input(await cartWith(variants[0]!.id, 1)));
+    const payments = new TestPaymentProvider();
+    const payment = await payments.createPayment({ orderNumber: order.number, amountCents: order.total_cents, currency: order.currency, idempotencyKey: `order-${order.number}-payment` });
+    expect((await payments.chargeCard({ paymentId: payment.paymentId, cardNumber: '4242424242424242' })).status).toBe('succeeded');
+    // The process that charged it died before recording the payment; the hold runs out.
+    await db().updateTable('orders').set({ payment_id: payment.paymentId, expires_at: new Date(Date.now() - 60_000) }).where('id', '=', order.id).execute();
+
+    const run = await expireUnpaidOrders(db(), payments, testNotices);
+    expect(run).toMatchObject({ expired: 0, paidNumbers: [order.number] });
+    const row = await db().selectFrom('orders').select(['status', 'paid_at']).where('id', '=', order.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('paid');
+    expect(row.paid_at).not.toBeNull();
+    expect(await stockOf(variants[0]!.id)).toBe(2);
+    const confirmation = await db().selectFrom('outbox_messages').select('kind').where('dedupe_key', '=', `order.confirmation:${order.number}`).execute();
+    expect(confirmation).toEqual([{ kind: 'order.confirmation' }]);
   });
 });
 
