@@ -39,7 +39,9 @@ export function errorHandler(deps: AppDeps) {
     }
     const status = statusOf(error);
     const log = c.get('log') ?? deps.log;
-    if (status >= 500) log.error({ err: error }, 'request failed');
+    // An outage answers 503 on every request until it ends: a warning each, not an error storm.
+    if (error instanceof ServiceUnavailableError) log.warn({ reason: error.message }, 'request refused: a dependency is unavailable');
+    else if (status >= 500) log.error({ err: error }, 'request failed');
     else log.info({ status, reason: error.message }, 'request refused');
     const message = status >= 500 ? undefined : error instanceof HTTPException || error instanceof TooManyRequestsError ? error.message : undefined;
     return c.html(await errorView(deps, c, status, message), status);
