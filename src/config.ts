@@ -23,6 +23,13 @@ const environmentSchema = z
     HOST: optionalText,
     DATABASE_URL: optionalUrl(/^postgres(ql)?:$/, 'postgres://user:password@host:5432/database'),
     REDIS_URL: optionalUrl(/^rediss?:$/, 'redis://host:6379'),
+    // Every key and channel this store uses in Redis starts with it: two stores (staging and
+    // production) sharing one Redis must each have their own, or they serve each other's pages.
+    REDIS_PREFIX: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,40}:$/, 'must be letters, digits, _ . or - ending in a colon, like shop-staging:')
+      .default('hs:'),
     DATA_DIR: z.string().trim().min(1).default('./data'),
     APP_URL: optionalUrl(/^https?:$/, 'https://shop.example.com'),
     APP_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, {

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(config);
   await migrateToLatest(database.db);
   if (!config.DATABASE_URL) await seedOnFirstRun(database.db, log);
-  const store = createStore(config.REDIS_URL);
+  const store = createStore(config.REDIS_URL, config.REDIS_PREFIX);
   const assets = loadAssets(join(projectRoot, 'public'), (name, path) => log.warn({ asset: name, path }, 'asset missing; run npm run build'));
 
   let accepting = true;
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   }
   const payments = createPaymentProvider(config);
   const sms = createSmsSender(config);
-  const live = createLiveBus(config.REDIS_URL, { onError: (error) => log.warn({ err: error }, 'live update not delivered') });
+  const live = createLiveBus(config.REDIS_URL, { topic: `${config.REDIS_PREFIX}live`, onError: (error) => log.warn({ err: error }, 'live update not delivered') });
   const deps = { config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, sms, live, isAcceptingTraffic: () => accepting };
   const app = createApp(deps);
   // The outbox worker is the only sender of mail and texts; everything else queues.

@@ -4,6 +4,7 @@ import type { KeyValueStore } from './store.js';
 
 export type { KeyValueStore } from './store.js';
 
-export function createStore(redisUrl: string | undefined): KeyValueStore {
-  return redisUrl ? createRedisStore(redisUrl) : createMemoryStore();
+/** Redis when a URL is given (every key under `prefix`), else the in-process store. */
+export function createStore(redisUrl: string | undefined, prefix = 'hs:'): KeyValueStore {
+  return redisUrl ? createRedisStore(redisUrl, { keyPrefix: prefix }) : createMemoryStore();
 }

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { createStore } from '../../src/store/index.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { createTestStore } from '../support/store.js';
 
@@ -61,5 +62,21 @@ describe('memory store expiry', () => {
     now = 10_001;
     expect(await store.increment('window', 10)).toBe(1);
     await store.close();
+  });
+});
+
+describe.runIf(process.env.REDIS_URL)('two stores sharing one Redis', () => {
+  it('never see each other’s keys when their prefixes differ (staging beside production)', async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const [staging, production] = [createStore(process.env.REDIS_URL, `staging-${suffix}:`), createStore(process.env.REDIS_URL, `production-${suffix}:`)];
+    try {
+      await staging.set('catalog:page:/products', 'staging page', 60);
+      expect(await production.get('catalog:page:/products')).toBeNull();
+      await production.set('catalog:page:/products', 'production page', 60);
+      expect(await staging.get('catalog:page:/products')).toBe('staging page');
+      await Promise.all([staging.delete('catalog:page:/products'), production.delete('catalog:page:/products')]);
+    } finally {
+      await Promise.all([staging.close(), production.close()]);
+    }
   });
 });

@@ -36,6 +36,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), STORE_NAME: 'Zoë’s Shop' }).STORE_NAME).toBe('Zoë’s Shop');
   });
 
+  it('keeps each store in Redis under its own prefix, and refuses a prefix that is not one', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).REDIS_PREFIX).toBe('hs:');
+    expect(loadConfig({ DATA_DIR: dataDir(), REDIS_PREFIX: 'shop-staging:' }).REDIS_PREFIX).toBe('shop-staging:');
+    for (const bad of ['staging', 'a b:', '*:', 'x'.repeat(41) + ':']) {
+      expect(() => loadConfig({ DATA_DIR: dataDir(), REDIS_PREFIX: bad }), bad).toThrow(/REDIS_PREFIX/);
+    }
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: '', REDIS_URL: '  ' })).toMatchObject({ DATABASE_URL: undefined, REDIS_URL: undefined });
   });
