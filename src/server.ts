@@ -101,8 +101,13 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.SHUTDOWN_TIMEOUT_MS);
     deadline.unref();
+    // close() shuts only the connections idle at the moment it is called; one that finishes its
+    // response (or its event stream) afterwards would sit in keep-alive until the deadline. So
+    // idle connections are closed again until every one is gone.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearInterval(sweep);
     metricsServer?.close();
     await jobs.stop();
     await Promise.allSettled([database.close(), store.close(), live.close()]);

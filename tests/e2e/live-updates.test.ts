@@ -83,7 +83,9 @@ const windowMark = (page: Page) => page.evaluate('window.liveMark');
 /** The htmx SSE connection of the element (the extension keeps it on the element's _htmx). */
 const sseOf = (selector: string) => `document.querySelector(${JSON.stringify(selector)})?._htmx?.sse`;
 /** Resolves once htmx's stream for the element has answered 200. */
-const connected = (page: Page, selector: string) => page.waitForFunction(`${sseOf(selector)}?.status === 200`);
+// Polled with evaluate (run by the browser's debugger, outside the page's CSP), not waitForFunction,
+// whose string predicate the page's CSP (no 'unsafe-eval') refuses once it has to poll.
+const connected = (page: Page, selector: string) => expect.poll(() => page.evaluate(`${sseOf(selector)}?.status === 200`), { timeout: 10_000 }).toBe(true);
 
 describe('live updates in the browser', () => {
   it('the shopper’s order page shows the order shipped, without a reload, when staff ship it elsewhere', async () => {
