@@ -30,6 +30,7 @@ import { sessionMiddleware } from './web/session.js';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { seoRoutes } from './web/routes/seo.js';
+import { API_BASE, apiApp } from './api/app.js';
 import { CSV_UPLOAD_MAX_BYTES, IMAGE_UPLOAD_MAX_BYTES } from './web/upload-limits.js';
 
 /**
@@ -101,6 +102,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   app.use(compression());
+  // The JSON API answers before the cookie-based layers below: it never reads a session cookie
+  // (bearer tokens only, so no CSRF exposure) and has its own body limit and error shape.
+  app.route(API_BASE, apiApp(deps));
   app.use(crossSiteRequestGuard(new URL(deps.config.APP_URL).origin));
   // Forms are small; a larger body is refused before it is read. Uploads have their own limits.
   app.use(requestSizeLimits());

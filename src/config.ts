@@ -60,6 +60,9 @@ const environmentSchema = z
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(100),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    // The JSON API's quotas per minute: for each client IP, and for each access token's user or API key.
+    API_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    API_RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).max(1_000_000).default(1200),
     // Prices as staff enter them: with tax included (as in the EU) or without (as in the US).
     PRICES_INCLUDE_TAX: z.stringbool({ error: 'must be true or false' }).default(false),
     TAX_SHIPPING: z.stringbool({ error: 'must be true or false' }).default(false),

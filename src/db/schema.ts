@@ -3,6 +3,7 @@ import type { AccountsTables } from './schema-accounts.js';
 import type { CartsTables } from './schema-carts.js';
 import type { OrdersTables } from './schema-orders.js';
 import type { MailTables } from './schema-mail.js';
+import type { ApiTables } from './schema-api.js';
 
 /**
  * Table types, written to match migrations/ column for column (snake_case, as psql shows
@@ -106,7 +107,7 @@ export interface SearchVocabularyTable {
   uses: number;
 }
 
-export interface Database extends AccountsTables, CartsTables, OrdersTables, MailTables {
+export interface Database extends AccountsTables, CartsTables, OrdersTables, MailTables, ApiTables {
   app_settings: AppSettingsTable;
   categories: CategoriesTable;
   products: ProductsTable;

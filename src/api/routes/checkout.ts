@@ -1,0 +1,8 @@
+import type { AppDeps } from '../../web/context.js';
+import type { ApiApp } from '../app.js';
+
+/** Filled in by the checkout part of issue 10 (in progress). */
+export function registerCheckoutRoutes(api: ApiApp, deps: AppDeps): void {
+  void api;
+  void deps;
+}
