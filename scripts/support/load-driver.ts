@@ -23,15 +23,16 @@ export class Recorder {
     return group;
   }
 
-  answer(name: string, ms: number, status: number): void {
-    if (!this.recording) return;
+  /** `counted`: the request was sent while recording (so a slow answer after the window still counts). */
+  answer(name: string, ms: number, status: number, counted = this.recording): void {
+    if (!counted) return;
     const group = this.#group(name);
     group.times.push(ms);
     group.statuses.set(status, (group.statuses.get(status) ?? 0) + 1);
   }
 
-  socketError(name: string): void {
-    if (this.recording) this.#group(name).socketErrors++;
+  socketError(name: string, counted = this.recording): void {
+    if (counted) this.#group(name).socketErrors++;
   }
 }
 
@@ -42,9 +43,14 @@ export class VirtualUser {
 
   constructor(
     private readonly base: URL,
-    private readonly recorder: Recorder,
+    private recorder: Recorder,
     private readonly timeoutMs: number,
   ) {}
+
+  /** Later answers go to `recorder` (one per phase of a run). */
+  useRecorder(recorder: Recorder): void {
+    this.recorder = recorder;
+  }
 
   forgetCookies(): void {
     this.#cookies.clear();
@@ -61,9 +67,10 @@ export class VirtualUser {
     if (body !== undefined) Object.assign(headers, { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) });
     if (this.#cookies.size) headers.cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const started = performance.now();
+    const counted = this.recorder.recording;
     try {
       const answer = await this.#request(method, path, headers, body);
-      this.recorder.answer(group, performance.now() - started, answer.status);
+      this.recorder.answer(group, performance.now() - started, answer.status, counted);
       for (const cookie of answer.setCookies) {
         const [pair = ''] = cookie.split(';');
         const cut = pair.indexOf('=');
@@ -71,7 +78,7 @@ export class VirtualUser {
       }
       return answer;
     } catch {
-      this.recorder.socketError(group);
+      this.recorder.socketError(group, counted);
       return undefined;
     }
   }
