@@ -94,6 +94,10 @@ const environmentSchema = z
     METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>({ error: 'must be a port number' }).int().min(1).max(65535).optional()),
     // A query slower than this is logged at warn with its SQL text (never its parameters).
     SLOW_QUERY_MS: z.coerce.number().int().min(0).max(600_000).default(100),
+    // New requests get a quick 503 while the event loop lags more than this (0: never shed).
+    SHED_LAG_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+    // Memory for anonymous catalog pages kept as compressed bytes, in megabytes (0: no page cache).
+    PAGE_CACHE_MB: z.coerce.number().int().min(0).max(4_096).default(32),
     TWILIO_API_URL: z.url({ protocol: /^https?$/, error: 'must be a URL like https://api.twilio.com' }).default('https://api.twilio.com'),
   })
   .superRefine((env, ctx) => {
