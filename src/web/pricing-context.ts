@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { PricingContext } from '../cart/cart-totals.js';
 import { descendantIds } from '../catalog/categories.js';
+import type { User } from '../db/schema-accounts.js';
 import type { AppDeps, AppEnv } from './context.js';
 
 /**
@@ -9,8 +10,12 @@ import type { AppDeps, AppEnv } from './context.js';
  * checkout page and order placement all use this one, so they price the same cart the same way.
  */
 export async function pricingContextFor(deps: AppDeps, c: Context<AppEnv>): Promise<Omit<PricingContext, 'country' | 'region' | 'shippingCode'>> {
+  return pricingContextForUser(deps, c.get('user'));
+}
+
+/** The same, for a user named some other way (the JSON API's bearer token). */
+export async function pricingContextForUser(deps: AppDeps, user: Pick<User, 'id' | 'email'> | undefined): Promise<Omit<PricingContext, 'country' | 'region' | 'shippingCode'>> {
   const tree = await deps.catalog.categoryTree();
-  const user = c.get('user');
   return {
     userId: user?.id ?? null,
     email: user?.email ?? null,
