@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY } from './carts.js';
+import { MAX_LINE_QUANTITY, quantityMessage } from './carts.js';
 
 /**
  * What cart forms accept: ids and whole quantities as plain digits, nothing else. Any price,
@@ -14,7 +14,7 @@ const wholeNumber = (message: string, min: number, max: number) =>
     .refine((value) => value >= min && value <= max, message);
 
 export const quantityField = (min: 0 | 1) =>
-  wholeNumber(`Enter a whole number of items from ${min} to ${MAX_LINE_QUANTITY.toLocaleString('en')}.`, min, MAX_LINE_QUANTITY);
+  wholeNumber(quantityMessage(min), min, MAX_LINE_QUANTITY);
 
 export const idField = wholeNumber('That item does not exist.', 1, 2_147_483_647);
 

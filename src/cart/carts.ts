@@ -4,6 +4,11 @@ import type { DbOrTx } from '../db/database.js';
 /** The most of one variant a cart line may hold, whatever the stock (a typo guard, and the CHECK in the table). */
 export const MAX_LINE_QUANTITY = 10_000;
 
+/** What a shopper is told when a quantity is out of range; the forms and the API say the same. */
+export function quantityMessage(min: 0 | 1): string {
+  return `Enter a whole number of items from ${min} to ${MAX_LINE_QUANTITY.toLocaleString('en')}.`;
+}
+
 /** A cart action refused for a reason the shopper should read. */
 export class CartError extends Error {
   override name = 'CartError';
@@ -13,6 +18,11 @@ export class CartError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Refuses a quantity outside min..MAX_LINE_QUANTITY before anything is read or written. */
+function assertQuantity(quantity: number, min: 0 | 1): void {
+  if (!Number.isSafeInteger(quantity) || quantity < min || quantity > MAX_LINE_QUANTITY) throw new CartError(quantityMessage(min), 422);
 }
 
 /** The member's cart, made on first use; concurrent first uses meet in one row. */
@@ -82,6 +92,7 @@ export interface AddResult {
  * adds at the same moment both count, and the line never exceeds the stock at that moment.
  */
 export async function addToCart(db: DbOrTx, cartId: number, variantId: number, quantity: number): Promise<AddResult> {
+  assertQuantity(quantity, 1);
   // `in_cart` is read only to word the notice; the statement below is what keeps the count right.
   const variant = await purchasableVariant(db, variantId, cartId);
   const row = await db
@@ -109,6 +120,7 @@ export async function addToCart(db: DbOrTx, cartId: number, variantId: number, q
 
 /** Sets a line's quantity (0 removes it), capped by stock; a line of another cart is not found. */
 export async function setLineQuantity(db: DbOrTx, cartId: number, lineId: number, quantity: number): Promise<{ quantity: number; limitedTo?: number }> {
+  assertQuantity(quantity, 0);
   if (quantity === 0) {
     await removeLine(db, cartId, lineId);
     return { quantity: 0 };

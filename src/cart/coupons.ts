@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../db/database.js';
 import type { Coupon } from '../db/schema-carts.js';
+import { CartError } from './carts.js';
 import type { CouponRule } from './pricing.js';
 
 /** Codes are typed by people: case and surrounding spaces do not matter. */
@@ -60,4 +61,30 @@ export function couponRule(coupon: Coupon, expandCategories: (ids: number[]) => 
   return coupon.kind === 'percent'
     ? { code: coupon.code, kind: 'percent', percentBasisPoints: coupon.percent_basis_points ?? 0, ...restrictions }
     : { code: coupon.code, kind: 'fixed', amountCents: coupon.amount_cents ?? 0, ...restrictions };
+}
+
+/** The coupon a shopper typed, if it can be used now by them; otherwise CartError saying why. */
+export async function checkCoupon(db: DbOrTx, typed: string | undefined, who: { userId: number | null; email?: string | null }, now: Date): Promise<Coupon> {
+  const code = typed === undefined ? undefined : normaliseCouponCode(typed);
+  const coupon = code ? await findCoupon(db, code) : undefined;
+  if (!coupon) throw new CartError(code ? 'There is no coupon with that code.' : 'Enter a coupon code.', 422);
+  const problem = await couponProblem(db, coupon, who, now);
+  if (problem) throw new CartError(problem, 422);
+  return coupon;
+}
+
+/**
+ * Puts the coupon on the cart (null takes it off). A coupon is kept even when the cart is below
+ * its minimum (the cart says so); dates, limits and the minimum are checked again every time the
+ * cart is priced, and at checkout.
+ */
+export async function setCartCoupon(db: DbOrTx, cartId: number, code: string | null): Promise<void> {
+  await db.updateTable('carts').set({ coupon_code: code, ...(code ? { updated_at: new Date() } : {}) }).where('id', '=', cartId).execute();
+}
+
+/** checkCoupon, then setCartCoupon: nothing changes when the coupon is refused. */
+export async function applyCoupon(db: DbOrTx, cartId: number, typed: string, who: { userId: number | null; email?: string | null }, now: Date): Promise<Coupon> {
+  const coupon = await checkCoupon(db, typed, who, now);
+  await setCartCoupon(db, cartId, coupon.code);
+  return coupon;
 }

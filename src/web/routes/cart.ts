@@ -4,7 +4,7 @@ import { addToCartForm, couponForm, parseLineId, setQuantityForm } from '../../c
 import { calculateCartTotals, cartSubtotalCents, cartUnits, type CartTotals } from '../../cart/cart-totals.js';
 import { loadCart, type CartView } from '../../cart/cart-view.js';
 import { addToCart, CartError, clearCart, moveLine, removeLine, setLineQuantity } from '../../cart/carts.js';
-import { couponProblem, findCoupon, normaliseCouponCode } from '../../cart/coupons.js';
+import { checkCoupon, setCartCoupon } from '../../cart/coupons.js';
 import { CART_ID, CartCountUpdate, CartPage, CartSection, CartStatusUpdate, MiniCartBody } from '../../../views/cart/cart.js';
 import type { AppDeps, AppEnv } from '../context.js';
 import { pricingContextFor } from '../pricing-context.js';
@@ -160,7 +160,7 @@ export function cartRoutes(deps: AppDeps) {
 
   const dropCoupon = (c: Context<AppEnv>) =>
     act(c, async (cartId) => {
-      await db.updateTable('carts').set({ coupon_code: null }).where('id', '=', cartId).execute();
+      await setCartCoupon(db, cartId, null);
       return { done: 'coupon-removed' };
     });
   app.delete('/cart/coupon', (c) => dropCoupon(c));
@@ -168,16 +168,17 @@ export function cartRoutes(deps: AppDeps) {
     const form = await readForm(c);
     if (form._method?.toUpperCase() === 'DELETE') return dropCoupon(c);
     const parsed = couponForm.safeParse(form);
-    const code = parsed.success ? normaliseCouponCode(parsed.data.code) : undefined;
-    const coupon = code ? await findCoupon(db, code) : undefined;
-    if (!coupon) return refuse(c, code ? 'There is no coupon with that code.' : 'Enter a coupon code.');
     const user = c.get('user');
-    const problem = await couponProblem(db, coupon, { userId: user?.id ?? null, email: user?.email ?? null }, new Date());
-    if (problem) return refuse(c, problem);
-    // Kept even when the cart is below the coupon's minimum (the cart says so); dates, limits
-    // and the minimum are checked again every time the cart is priced, and at checkout.
+    // Checked before the cart is touched, so a refused code makes no guest cart or session.
+    let code: string;
+    try {
+      code = (await checkCoupon(db, parsed.success ? parsed.data.code : undefined, { userId: user?.id ?? null, email: user?.email ?? null }, new Date())).code;
+    } catch (error) {
+      if (error instanceof CartError) return refuse(c, error.message);
+      throw error;
+    }
     return act(c, async (cartId) => {
-      await db.updateTable('carts').set({ coupon_code: coupon.code, updated_at: new Date() }).where('id', '=', cartId).execute();
+      await setCartCoupon(db, cartId, code);
       return { done: 'coupon-applied' };
     });
   });
