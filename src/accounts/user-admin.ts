@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import type { Role } from '../db/schema-accounts.js';
 import { changedFields, recordAudit } from './audit.js';
 import type { Sessions } from './sessions.js';
+import { endEverySignIn } from './sign-out.js';
 
 export class CannotChangeOwnAccountError extends Error {
   constructor() {
@@ -22,9 +23,9 @@ export interface AccessChange {
  * Staff change a user's role and/or whether the account is active, with one audit row per
  * change in the same transaction. Deactivation ends every session of the user at once, so a
  * fired employee or an abusive account is out now, not when a cookie expires; a role change
- * ends them too (a promoted admin must then sign in with a second factor). Sessions live in
- * the store, so they are ended once the change is committed; until then (and always) a request
- * from a deactivated account is refused anyway, because every request reads `active`.
+ * ends them too (a promoted admin must then sign in with a second factor). The user's API token
+ * families end with them. Sessions live in the store, so they are ended once the change is
+ * committed; until then (and always) a request from a deactivated account is refused anyway, because every request reads `active`.
  * Returns false when there is no such user.
  */
 export async function changeUserAccess(db: Db, sessions: Sessions, change: AccessChange): Promise<boolean> {
@@ -49,6 +50,7 @@ export async function changeUserAccess(db: Db, sessions: Sessions, change: Acces
     return diff;
   });
   if (!changed) return false;
-  if (changed.after.role !== undefined || changed.after.active === false) await sessions.invalidateAllForUser(change.userId);
+  if (changed.after.active === false) await endEverySignIn(db, sessions, change.userId, 'deactivated by staff');
+  else if (changed.after.role !== undefined) await endEverySignIn(db, sessions, change.userId, 'role changed by staff');
   return true;
 }

@@ -69,6 +69,27 @@ export async function setPassword(db: DbOrTx, userId: number, password: string):
   await db.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', userId).execute();
 }
 
+export interface ProfileChanges {
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  cartReminders?: boolean | undefined;
+}
+
+/** Changes the user's own profile fields; only those given. Returns the user as saved. */
+export async function updateProfile(db: DbOrTx, userId: number, changes: ProfileChanges): Promise<User> {
+  const set = {
+    ...(changes.firstName === undefined ? {} : { first_name: changes.firstName }),
+    ...(changes.lastName === undefined ? {} : { last_name: changes.lastName }),
+    ...(changes.cartReminders === undefined ? {} : { cart_reminders: changes.cartReminders }),
+  };
+  return db
+    .updateTable('users')
+    .set({ ...set, updated_at: new Date() })
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 const TOKEN_LIFETIME_MS: Record<EmailTokenPurpose, number> = {
   verify_email: 48 * 3_600_000,
   reset_password: 3_600_000,

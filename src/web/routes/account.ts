@@ -1,9 +1,10 @@
 import { Hono, type Context } from 'hono';
 import { changeEmailForm, changePasswordForm, profileForm } from '../../accounts/account-forms.js';
 import { recordAudit } from '../../accounts/audit.js';
-import { checkPasswordPolicy } from '../../accounts/passwords.js';
+import { changePassword } from '../../accounts/password-change.js';
+import { endEverySignIn } from '../../accounts/sign-out.js';
 import { checkOwnPassword } from '../password-check.js';
-import { EmailTakenError, setPassword } from '../../accounts/users.js';
+import { EmailTakenError, updateProfile, WeakPasswordError } from '../../accounts/users.js';
 import { changeEmail } from '../../accounts/account-mail.js';
 import type { User } from '../../db/schema-accounts.js';
 import { disableMfa, enableMfa, hasMfa, unusedRecoveryCodeCount, verifySecondFactor } from '../../accounts/mfa.js';
@@ -66,11 +67,7 @@ export function accountRoutes(deps: AppDeps) {
     const fields = await readForm(c);
     const parsed = profileForm.safeParse(fields);
     if (!parsed.success) return profile(c, { profileErrors: fieldErrors(parsed.error), values: fields }, 422);
-    await db
-      .updateTable('users')
-      .set({ first_name: parsed.data.first_name, last_name: parsed.data.last_name, updated_at: new Date() })
-      .where('id', '=', me(c).id)
-      .execute();
+    await updateProfile(db, me(c).id, { firstName: parsed.data.first_name, lastName: parsed.data.last_name });
     return redirectTo(c, '/account?saved=1');
   });
 
@@ -99,12 +96,13 @@ export function accountRoutes(deps: AppDeps) {
     if (!(await checkOwnPassword(deps, c, user, parsed.data.current_password))) {
       return security(c, { passwordErrors: { current_password: 'That is not your current password.' } }, 422);
     }
-    const weak = checkPasswordPolicy(parsed.data.password, { email: user.email, firstName: user.first_name, lastName: user.last_name });
-    if (weak) return security(c, { passwordErrors: { password: weak } }, 422);
-    await setPassword(db, user.id, parsed.data.password);
-    await deps.sessions.invalidateAllForUser(user.id);
+    try {
+      await changePassword(db, deps.sessions, user, parsed.data.password, clientIp(c, config.TRUST_PROXY));
+    } catch (error) {
+      if (error instanceof WeakPasswordError) return security(c, { passwordErrors: { password: error.message } }, 422);
+      throw error;
+    }
     await startSession(deps, c, user); // a privilege change: this browser gets a new token too
-    await recordAudit(db, { action: 'password.changed', actorUserId: user.id, ip: clientIp(c, config.TRUST_PROXY) });
     return redirectTo(c, '/account/security?saved=1');
   });
 
@@ -116,7 +114,7 @@ export function accountRoutes(deps: AppDeps) {
     const codes = await enableMfa(db, user, await setupKey(c), code.slice(0, 20), config.APP_SECRET);
     if (!codes) return setupPage(c, { code: 'That code did not match. Check the time on your phone and try the newest code.' }, 422);
     await deps.store.delete(setupKeyName(c));
-    await deps.sessions.invalidateAllForUser(user.id);
+    await endEverySignIn(db, deps.sessions, user.id, 'two-factor authentication turned on');
     await startSession(deps, c, user); // a privilege change: a new token
     const layout = await layoutFor(deps, c);
     return renderPage(c, { page: () => RecoveryCodesPage({ layout, codes }) });

@@ -2,7 +2,9 @@ import { Hono, type Context } from 'hono';
 import { loginForm, emailForm, passwordForm, registerForm } from '../../accounts/account-forms.js';
 import { recordAudit } from '../../accounts/audit.js';
 import { checkPasswordPolicy } from '../../accounts/passwords.js';
-import { authenticate, consumeEmailToken, EmailTakenError, findLiveEmailToken, setPassword } from '../../accounts/users.js';
+import { EmailTakenError, findLiveEmailToken, WeakPasswordError } from '../../accounts/users.js';
+import { ResetLinkError, resetPassword } from '../../accounts/password-change.js';
+import { checkSignInCode, checkSignInPassword, recordSignIn } from '../../accounts/sign-in.js';
 import { confirmEmail, registerAccount, remindExistingAccount, requestPasswordReset } from '../../accounts/account-mail.js';
 import { ForgotPasswordPage, LoginPage, MessagePage, RegisterPage, ResetPasswordPage, VerifyEmailPage } from '../../../views/account/auth.js';
 import type { AppDeps, AppEnv } from '../context.js';
@@ -12,7 +14,7 @@ import { layoutFor } from '../layout.js';
 import { byClientIp, clientIp, createLoginThrottle, createRateLimiter, rateLimit } from '../rate-limit.js';
 import { redirectTo, renderPage } from '../render.js';
 import { endPendingLogin, endSession, pendingLoginUser, startPendingLogin, startSession } from '../session.js';
-import { hasMfa, verifySecondFactor } from '../../accounts/mfa.js';
+import { hasMfa } from '../../accounts/mfa.js';
 import type { User } from '../../db/schema-accounts.js';
 import { ensureMemberCart, mergeGuestCart } from '../../cart/carts.js';
 
@@ -96,12 +98,8 @@ export function authRoutes(deps: AppDeps) {
     if (fields.code !== undefined) return secondFactor(c, fields.code, next);
     const parsed = loginForm.safeParse(fields);
     if (!parsed.success) return page(c, (layout) => LoginPage({ layout, step: 'password', email: fields.email, next, errors: fieldErrors(parsed.error) }), 422);
-    // Checked before the password, so a locked account costs no argon2 work and reveals nothing.
-    await throttle.check(parsed.data.email, ipOf(c));
-    const user = await authenticate(db, parsed.data.email, parsed.data.password);
+    const user = await checkSignInPassword(db, throttle, parsed.data.email, parsed.data.password, ipOf(c));
     if (!user) {
-      await throttle.recordFailure(parsed.data.email, ipOf(c));
-      await recordAudit(db, { action: 'login.failed', ip: ipOf(c), details: { reason: 'credentials' } });
       const formError = 'That e-mail address and password do not match an account.';
       return page(c, (layout) => LoginPage({ layout, step: 'password', email: parsed.data.email, next, formError }), 422);
     }
@@ -118,11 +116,7 @@ export function authRoutes(deps: AppDeps) {
     if (!user) {
       return page(c, (layout) => LoginPage({ layout, step: 'password', next, formError: 'Your sign-in took too long. Please enter your password again.' }), 422);
     }
-    await throttle.check(user.email, ipOf(c));
-    const factor = code.length <= 64 ? await verifySecondFactor(db, user, code, config.APP_SECRET) : undefined;
-    if (!factor) {
-      await throttle.recordFailure(user.email, ipOf(c));
-      await recordAudit(db, { action: 'login.mfa_failed', subjectUserId: user.id, ip: ipOf(c) });
+    if (!(await checkSignInCode(db, throttle, user, code, ipOf(c), config.APP_SECRET))) {
       return page(c, (layout) => LoginPage({ layout, step: 'code', next, errors: { code: 'That code is not right, or it was used already.' } }), 422);
     }
     await endPendingLogin(deps, c);
@@ -130,12 +124,11 @@ export function authRoutes(deps: AppDeps) {
   }
 
   async function signIn(c: Context<AppEnv>, user: User, next: string | undefined) {
-    await throttle.recordSuccess(user.email);
     const guest = c.get('session');
     const guestCartId = guest?.userId === null ? guest.cartId : undefined;
     await startSession(deps, c, user);
     if (guestCartId !== undefined) await mergeCartAtSignIn(c, user, guestCartId);
-    await recordAudit(db, { action: 'login.succeeded', actorUserId: user.id, ip: ipOf(c) });
+    await recordSignIn(db, throttle, user, ipOf(c));
     return redirectTo(c, safeNextPath(next));
   }
 
@@ -166,17 +159,16 @@ export function authRoutes(deps: AppDeps) {
     const parsed = passwordForm.safeParse(await readForm(c));
     const owner = await findLiveEmailToken(db, token, 'reset_password');
     if (!owner) return page(c, (layout) => ResetPasswordPage({ layout, token, tokenLive: false }), 400);
-    const problem = parsed.success
-      ? checkPasswordPolicy(parsed.data.password, { email: owner.email, firstName: owner.first_name, lastName: owner.last_name })
-      : fieldErrors(parsed.error).password;
-    if (!parsed.success || problem) return page(c, (layout) => ResetPasswordPage({ layout, token, tokenLive: true, errors: { password: problem } }), 422);
-    // Used up atomically: of two submissions of one link, only one sets a password.
-    const user = await consumeEmailToken(db, token, 'reset_password');
-    if (!user) return page(c, (layout) => ResetPasswordPage({ layout, token, tokenLive: false }), 400);
-    await setPassword(db, user.id, parsed.data.password);
-    // Whoever knew the old password is signed out everywhere; the second factor still applies at next sign-in.
-    await deps.sessions.invalidateAllForUser(user.id);
-    await recordAudit(db, { action: 'password.reset', subjectUserId: user.id, ip: ipOf(c) });
+    const refused = (problem: string | undefined) => page(c, (layout) => ResetPasswordPage({ layout, token, tokenLive: true, errors: { password: problem } }), 422);
+    if (!parsed.success) return refused(fieldErrors(parsed.error).password);
+    let user: User;
+    try {
+      user = await resetPassword(db, deps.sessions, token, parsed.data.password, ipOf(c));
+    } catch (error) {
+      if (error instanceof WeakPasswordError) return refused(error.message);
+      if (error instanceof ResetLinkError) return page(c, (layout) => ResetPasswordPage({ layout, token, tokenLive: false }), 400);
+      throw error;
+    }
     return page(c, (layout) => LoginPage({ layout, step: 'password', email: user.email, notice: 'Your password has been changed. Sign in with it now.' }));
   });
 
