@@ -7,7 +7,6 @@ import { AdminLayout, type AdminLayoutProps } from '../layouts/admin.js';
 import { SalesChart } from './sales-chart.js';
 
 export const LATEST_ORDERS_ID = 'latest-orders';
-export const LATEST_ORDERS_PATH = '/admin/dashboard/latest-orders';
 /** The stream that sends the list again when an order is paid. */
 export const LATEST_ORDERS_EVENTS_PATH = '/admin/events';
 

@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
-import { DashboardPage, LATEST_ORDERS_PATH, LatestOrders } from '../../../../views/admin/dashboard.js';
+import { DashboardPage } from '../../../../views/admin/dashboard.js';
 import { listLatestOrders, loadDashboardFigures } from '../../../orders/sales-report.js';
 import { cacheFor } from '../../../store/json-cache.js';
 import { adminLayoutFor } from '../../admin-context.js';
 import type { AppDeps, AppEnv } from '../../context.js';
-import { isFragmentRequest } from '../../htmx.js';
 import { renderPage } from '../../render.js';
 
 /** The figures are kept this long, so staff reloading the dashboard do not aggregate 30 days each time. */
@@ -21,12 +20,5 @@ export function adminDashboardRoutes(deps: AppDeps) {
     return renderPage(c, { page: () => DashboardPage({ layout, report, lowStock, latest, now: new Date() }) });
   });
 
-  /** The live list alone, for htmx's polling; a browser that opens it gets the dashboard. */
-  app.get(LATEST_ORDERS_PATH, async (c) => {
-    if (!isFragmentRequest(c)) return c.redirect('/admin', 303);
-    const latest = await listLatestOrders(deps.db);
-    c.header('Cache-Control', 'no-store');
-    return renderPage(c, { page: () => LatestOrders({ orders: latest, now: new Date() }) });
-  });
   return app;
 }
