@@ -55,7 +55,9 @@ export function connectPostgres(connectionString: string, options: PostgresOptio
   // on the client, which the pool only listens for while idle: unheard, it would kill the process.
   // The pool never reuses such a client (it is no longer queryable).
   pool.on('connect', (client) => client.on('error', () => {}));
-  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: recordQueryTime }), 'postgres', () => ({
+  // The log hook gets its own database so a slow read's plan is asked of the database it ran on.
+  const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: (event) => recordQueryTime(event, db) });
+  return wrap(db, 'postgres', () => ({
     total: pool.totalCount,
     idle: pool.idleCount,
     waiting: pool.waitingCount,
@@ -73,7 +75,8 @@ export async function openPglite(dataDir: string | undefined, options: { loadDat
 }
 
 export function fromPglite(pglite: PGlite): DatabaseHandle {
-  const handle = wrap(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: recordQueryTime }), 'pglite', () => ({ total: 1, idle: 1, waiting: 0 }));
+  const db: Db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log: (event) => recordQueryTime(event, db) });
+  const handle = wrap(db, 'pglite', () => ({ total: 1, idle: 1, waiting: 0 }));
   return {
     ...handle,
     close: async () => {
