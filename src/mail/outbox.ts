@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { DbOrTx } from '../db/database.js';
 import type { OutboxChannel } from '../db/schema-mail.js';
@@ -81,4 +82,33 @@ export async function enqueueMessage(db: DbOrTx, message: OutboxInput): Promise<
     .returning('id')
     .executeTakeFirst();
   return inserted !== undefined;
+}
+
+/** How long a sent message is kept (for the back office's mail screen and support questions). */
+export const SENT_RETENTION_DAYS = 30;
+const PRUNE_BATCH = 1_000;
+
+/**
+ * Deletes messages sent more than `retentionDays` ago, a batch at a time, so the outbox does
+ * not grow forever and old mail bodies (personal data) do not outlive their use. Failed
+ * messages stay until staff deal with them. Returns how many rows went.
+ */
+export async function pruneSentMessages(db: DbOrTx, retentionDays = SENT_RETENTION_DAYS): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const batch = await db
+      .deleteFrom('outbox_messages')
+      .where('id', 'in', (qb) =>
+        qb
+          .selectFrom('outbox_messages')
+          .select('id')
+          .where('status', '=', 'sent')
+          .where('sent_at', '<', sql<Date>`now() - make_interval(days => ${retentionDays})`)
+          .limit(PRUNE_BATCH),
+      )
+      .executeTakeFirst();
+    const deleted = Number(batch.numDeletedRows);
+    pruned += deleted;
+    if (deleted < PRUNE_BATCH) return pruned;
+  }
 }

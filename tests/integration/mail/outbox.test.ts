@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSmtpMailer } from '../../../src/mail/mailer.js';
-import { enqueueMessage, OutboxInputError, type OutboxInput } from '../../../src/mail/outbox.js';
+import { enqueueMessage, OutboxInputError, pruneSentMessages, SENT_RETENTION_DAYS, type OutboxInput } from '../../../src/mail/outbox.js';
 import { createOutboxWorker, retryDelaySeconds } from '../../../src/mail/outbox-worker.js';
 import { SmsError, type SmsMessage, type SmsSender } from '../../../src/sms/sms.js';
 import { createTestDatabase } from '../../support/db.js';
@@ -220,5 +220,21 @@ describe('the worker', () => {
     }
     expect(sent).toBe(30);
     for (const to of recipients) expect(sink.to(to)).toHaveLength(1);
+  });
+});
+
+describe('pruning', () => {
+  it('deletes sent messages past the retention, and keeps recent, pending and failed ones', async () => {
+    const [old, recent, waiting, failed] = [address('old'), address('recent'), address('waiting'), address('failed')];
+    for (const to of [old, recent, waiting, failed]) await enqueueMessage(db(), message({ to }));
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await db().updateTable('outbox_messages').set({ status: 'sent', sent_at: daysAgo(SENT_RETENTION_DAYS + 1) }).where('recipient', '=', old).execute();
+    await db().updateTable('outbox_messages').set({ status: 'sent', sent_at: daysAgo(SENT_RETENTION_DAYS - 1) }).where('recipient', '=', recent).execute();
+    await db().updateTable('outbox_messages').set({ status: 'failed', last_attempt_at: daysAgo(SENT_RETENTION_DAYS + 5) }).where('recipient', '=', failed).execute();
+
+    expect(await pruneSentMessages(db())).toBeGreaterThanOrEqual(1);
+    const left = await db().selectFrom('outbox_messages').select('recipient').where('recipient', 'in', [old, recent, waiting, failed]).execute();
+    expect(left.map((row) => row.recipient).sort()).toEqual([recent, waiting, failed].sort());
+    expect(await pruneSentMessages(db())).toBe(0);
   });
 });
