@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/database.js';
 
 /** The audit trail as staff read it: filtered, newest first, a page at a time. Read-only. */
 
-export const ENTITY_TYPES = ['product', 'variant', 'category', 'order', 'user', 'coupon', 'setting', 'import'] as const;
+export const ENTITY_TYPES = ['product', 'variant', 'category', 'order', 'user', 'coupon', 'setting', 'import', 'api_key'] as const;
 
 export interface AuditFilter {
   /** An action ("coupon.created"), or a group when it ends in a dot ("product."). */

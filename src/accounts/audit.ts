@@ -43,7 +43,10 @@ export type AuditAction =
   | 'coupon.expired'
   | 'settings.changed'
   // Staff sent a failed message again (the mail outbox).
-  | 'mail.retried';
+  | 'mail.retried'
+  // Integration keys for the JSON API, made and revoked in the back office (never the key itself).
+  | 'api_key.created'
+  | 'api_key.revoked';
 
 export interface AuditEvent {
   action: AuditAction;

@@ -5,7 +5,7 @@ import { ErrorText, errorAttrs } from './coupon-form.js';
 export const AUDIT_RESULTS_ID = 'audit-results';
 
 /** Suggestions for the action box: the groups, then a few common actions. */
-const ACTION_SUGGESTIONS = ['product.', 'category.', 'stock.', 'order.', 'coupon.', 'user.', 'login.', 'settings.changed', 'catalog.imported', 'return.decided', 'role.changed'];
+const ACTION_SUGGESTIONS = ['product.', 'category.', 'stock.', 'order.', 'coupon.', 'user.', 'login.', 'settings.changed', 'catalog.imported', 'return.decided', 'role.changed', 'api_key.'];
 const filterLabels: Record<string, string> = { action: 'Action', actor: 'Who', entity_type: 'Entity', entity_id: 'Entity id', from: 'From', to: 'To' };
 const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
 

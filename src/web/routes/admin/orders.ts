@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { OrderDetailPage } from '../../../../views/admin/order-detail.js';
 import { OrderResults, OrdersPage } from '../../../../views/admin/orders.js';
 import { findOrderForStaff, listOrdersForStaff, OrderNotFoundError } from '../../../orders/admin-orders.js';
-import { changeOrderStatus, TransitionError } from '../../../orders/fulfilment.js';
+import { TransitionError } from '../../../orders/fulfilment.js';
 import { addOrderNote } from '../../../orders/notes.js';
 import { noteForm, readOrderFilters, refundForm, returnDecisionForm, statusForm } from '../../../orders/order-forms.js';
 import { refundOrder, RefundError } from '../../../orders/refunds.js';
@@ -15,6 +15,7 @@ import { NotFoundError } from '../../errors.js';
 import { fieldErrors, readForm } from '../../forms.js';
 import { noticesFor } from '../../order-mail.js';
 import { redirectTo, renderPage } from '../../render.js';
+import { moveOrderAsStaff } from '../../staff-order-moves.js';
 import { publishOrderChange } from '../../../live/order-events.js';
 
 const moveNotices = { processing: 'The order is being prepared.', shipped: 'Marked shipped; the customer has been e-mailed.', delivered: 'Marked delivered.', cancelled: 'The order is cancelled.' } as const;
@@ -55,9 +56,7 @@ export function adminOrderRoutes(deps: AppDeps) {
     }
     const { status: to, carrier, tracking_number: trackingNumber } = parsed.data;
     try {
-      const { order } = await changeOrderStatus(deps.db, deps.payments, { orderNumber: number, to, carrier, trackingNumber, staff: staffActor(deps, c) }, noticesFor(deps));
-      if (to === 'cancelled') deps.catalog.invalidate();
-      await publishOrderChange(deps.live, order.number, order.status);
+      await moveOrderAsStaff(deps, { orderNumber: number, to, carrier, trackingNumber, staff: staffActor(deps, c) });
     } catch (error) {
       if (error instanceof OrderNotFoundError) throw new NotFoundError();
       if (error instanceof TransitionError) return refused(c, number, 409, { error: error.message });
