@@ -13,6 +13,7 @@ export const ADMIN_SECTIONS = [
   { id: 'customers', href: '/admin/users', label: 'Customers' },
   { id: 'coupons', href: '/admin/coupons', label: 'Coupons' },
   { id: 'mail', href: '/admin/mail', label: 'Mail' },
+  { id: 'api-keys', href: '/admin/api-keys', label: 'API keys' },
   { id: 'audit', href: '/admin/audit', label: 'Audit log' },
 ] as const;
 

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../context.js';
 import { requireAdmin } from '../session.js';
+import { adminApiKeyRoutes } from './admin/api-keys.js';
 import { adminAuditRoutes } from './admin/audit.js';
 import { adminCategoryRoutes } from './admin/categories.js';
 import { adminCouponRoutes } from './admin/coupons.js';
@@ -31,6 +32,7 @@ export function adminRoutes(deps: AppDeps) {
   app.route('/', adminOrderRoutes(deps));
   app.route('/', adminUserRoutes(deps));
   app.route('/', adminCouponRoutes(deps));
+  app.route('/', adminApiKeyRoutes(deps));
   app.route('/', adminAuditRoutes(deps));
   app.route('/', adminMailRoutes(deps));
   return app;
