@@ -63,6 +63,6 @@ export function forbidden(detail: string): ApiProblem {
 }
 
 /** The security requirement for the OpenAPI document: a route that takes a user's token. */
-export const userSecurity = [{ bearerToken: [] }];
+export const userSecurity: Record<string, string[]>[] = [{ bearerToken: [] }];
 /** Catalog reads: anyone, or an API key (counted against the key's quota rather than the IP's). */
-export const catalogSecurity = [{}, { bearerToken: [] }, { apiKey: [] }];
+export const catalogSecurity: Record<string, string[]>[] = [{}, { bearerToken: [] }, { apiKey: [] }];
