@@ -6,19 +6,21 @@ import type { User, UserAddress } from '../../db/schema-accounts.js';
 /**
  * The account area's JSON shapes. Field rules are the HTML forms' own (account-forms.ts), only
  * renamed to camelCase, so the API and the browser accept and refuse exactly the same values.
+ * Those fields were made by plain zod, possibly before @hono/zod-openapi extended it, so they
+ * have no `.openapi()`: describe them with zod's own `.describe()` only.
  */
 const form = addressForm.shape;
 
 /** A postal address as typed by a customer: the address book's and checkout's shipping address. */
 export const AddressInput = z
   .strictObject({
-    fullName: form.full_name.openapi({ example: 'Ada Lovelace' }),
-    addressLine1: form.address_line1.openapi({ example: '12 St James Square' }),
+    fullName: form.full_name,
+    addressLine1: form.address_line1,
     addressLine2: form.address_line2,
-    city: form.city.openapi({ example: 'London' }),
+    city: form.city,
     state: form.state,
-    postalCode: form.postal_code.openapi({ example: 'SW1Y 4JH' }),
-    country: form.country.openapi({ description: 'ISO 3166-1 alpha-2 code', example: 'GB' }),
+    postalCode: form.postal_code,
+    country: form.country.describe('ISO 3166-1 alpha-2 code, such as GB'),
     phone: form.phone,
   })
   .openapi('AddressInput');
@@ -110,7 +112,7 @@ export function userJson(user: User): UserJson {
 /** Sign-up and sign-in fields, with the HTML forms' rules. */
 export const RegisterInput = z
   .strictObject({
-    email: emailField.openapi({ example: 'ada@example.com' }),
+    email: emailField,
     password: passwordField,
     firstName: nameFields.first_name,
     lastName: nameFields.last_name,
@@ -136,3 +138,28 @@ export const TokenPairSchema = z
   .openapi('TokenPair');
 
 export const SessionSchema = TokenPairSchema.extend({ user: UserSchema }).openapi('Session');
+
+/** An answer that only says what happens next (sent whether or not the address has an account). */
+export const MessageSchema = z.object({ message: z.string() }).openapi('Message');
+
+export const RefreshInput = z.strictObject({ refreshToken: z.string().min(1, 'Send the refresh token.').max(200) }).openapi('RefreshInput');
+
+export const ForgotPasswordInput = z.strictObject({ email: emailField }).openapi('ForgotPasswordInput');
+
+export const ResetPasswordInput = z
+  .strictObject({
+    token: z.string().min(1, 'Send the token from the reset link.').max(200).openapi({ description: 'The `token` query parameter of the link in the e-mail.' }),
+    password: passwordField,
+  })
+  .openapi('ResetPasswordInput');
+
+export const ProfileInput = z
+  .strictObject({
+    firstName: nameFields.first_name.optional(),
+    lastName: nameFields.last_name.optional(),
+    cartReminders: z.boolean().optional().openapi({ description: 'E-mail reminders about a cart left idle.' }),
+  })
+  .refine((input) => Object.values(input).some((value) => value !== undefined), 'Send at least one of firstName, lastName, cartReminders.')
+  .openapi('ProfileInput');
+
+export const PasswordChangeInput = z.strictObject({ currentPassword: passwordField, newPassword: passwordField }).openapi('PasswordChangeInput');
