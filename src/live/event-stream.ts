@@ -8,6 +8,16 @@ export const HEARTBEAT_MS = 20_000;
 /** How soon a browser comes back after the stream drops; htmx doubles it per failed try, up to a minute. */
 export const RETRY_MS = 2_000;
 
+/**
+ * How many streams one client (an IP, its /64 for IPv6) may hold open in one process. A
+ * shopper has a tab or a few; more is a script holding sockets open, which would otherwise
+ * cost a socket and a bus listener each, without end.
+ */
+export const MAX_STREAMS_PER_CLIENT = 16;
+
+/** Open streams per client, per bus (each app has its own bus, so tests do not share counts). */
+const openStreams = new WeakMap<LiveBus, Map<string, number>>();
+
 /** What a page shows live: its HTML, and a version naming it (the event id). */
 export interface LiveView {
   html: string;
@@ -19,6 +29,8 @@ export interface LiveStreamSpec {
   channels: string[];
   /** The view now, or undefined when the viewer may no longer see it (the stream ends). */
   render: () => Promise<LiveView | undefined>;
+  /** Who is asking, for the per-client cap (rateLimit's key: the client's IP). */
+  client: string;
 }
 
 const versionPattern = /^[\w-]{1,64}$/;
@@ -36,9 +48,23 @@ export function streamLive(c: Context<AppEnv>, live: LiveBus, spec: LiveStreamSp
     c.header('Retry-After', '2');
     return c.body(null, 503);
   }
+  const counts = openStreams.get(live) ?? new Map<string, number>();
+  openStreams.set(live, counts);
+  if ((counts.get(spec.client) ?? 0) >= MAX_STREAMS_PER_CLIENT) {
+    c.header('HX-Reswap', 'none');
+    c.header('Retry-After', '30');
+    return c.body(null, 429);
+  }
   const since = [c.req.header('Last-Event-ID'), c.req.query('since')].find((value) => value !== undefined && versionPattern.test(value));
   const log = c.get('log');
-  const response = streamSSE(c, async (stream) => {
+  counts.set(spec.client, (counts.get(spec.client) ?? 0) + 1);
+  const release = () => {
+    const left = (counts.get(spec.client) ?? 1) - 1;
+    if (left > 0) counts.set(spec.client, left);
+    else counts.delete(spec.client);
+  };
+  const response = streamSSE(c, (stream) => follow(stream).finally(release));
+  async function follow(stream: SSEStreamingApi): Promise<void> {
     const { promise: ended, resolve: end } = Promise.withResolvers<void>();
     const stop = () => end();
     stream.onAbort(stop);
@@ -61,7 +87,7 @@ export function streamLive(c: Context<AppEnv>, live: LiveBus, spec: LiveStreamSp
       c.req.raw.signal.removeEventListener('abort', stop);
       live.stopping.removeEventListener('abort', stop);
     }
-  });
+  }
   response.headers.set('Cache-Control', 'no-store');
   response.headers.set('X-Accel-Buffering', 'no'); // nginx: pass each event on as it comes
   // The socket closes with the stream. Otherwise a shutdown that ends the streams still waits

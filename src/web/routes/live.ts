@@ -6,6 +6,7 @@ import { findOrderForViewer, type OrderViewer } from '../../orders/orders.js';
 import { OrderProgress } from '../../../views/orders/order.js';
 import type { AppDeps, AppEnv } from '../context.js';
 import { NotFoundError } from '../errors.js';
+import { byClientIp } from '../rate-limit.js';
 
 /**
  * `GET /orders/:number/events`: the order page's live status, as server-sent events. The
@@ -14,6 +15,7 @@ import { NotFoundError } from '../errors.js';
  */
 export function liveRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
+  const clientOf = byClientIp(deps.config.TRUST_PROXY);
 
   app.get('/orders/:number/events', async (c) => {
     const number = c.req.param('number');
@@ -31,7 +33,7 @@ export function liveRoutes(deps: AppDeps) {
       throw new NotFoundError();
     }
     c.set('pageCaching', 'no-store');
-    return streamLive(c, deps.live, { channels: [orderChannel(number)], render });
+    return streamLive(c, deps.live, { channels: [orderChannel(number)], render, client: clientOf(c) });
   });
 
   return app;

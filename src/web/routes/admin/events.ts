@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { LATEST_ORDERS_EVENTS_PATH, LatestOrders } from '../../../../views/admin/dashboard.js';
 import { streamLive } from '../../../live/event-stream.js';
+import { byClientIp } from '../../rate-limit.js';
 import { NEW_ORDERS_CHANNEL } from '../../../live/order-events.js';
 import { liveVersion } from '../../../live/version.js';
 import { listLatestOrders } from '../../../orders/sales-report.js';
@@ -13,6 +14,7 @@ import type { AppDeps, AppEnv } from '../../context.js';
  */
 export function adminEventRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
+  const clientOf = byClientIp(deps.config.TRUST_PROXY);
   app.get(LATEST_ORDERS_EVENTS_PATH, (c) =>
     streamLive(c, deps.live, {
       channels: [NEW_ORDERS_CHANNEL],
@@ -20,6 +22,7 @@ export function adminEventRoutes(deps: AppDeps) {
         const orders = await listLatestOrders(deps.db);
         return { html: LatestOrders({ orders, now: new Date() }) as string, version: liveVersion(orders) };
       },
+      client: clientOf(c),
     }),
   );
   return app;
