@@ -32,6 +32,9 @@ import { HTTPException } from 'hono/http-exception';
 import { seoRoutes } from './web/routes/seo.js';
 import { API_BASE, apiApp } from './api/app.js';
 import { CSV_UPLOAD_MAX_BYTES, IMAGE_UPLOAD_MAX_BYTES } from './web/upload-limits.js';
+import { createPageCache, type PageCache } from './web/page-cache.js';
+import { anonymousPages, dropPagesOnCatalogChange } from './web/shared-pages.js';
+import { shedLoad, type EventLoopLag } from './web/load-shedding.js';
 
 /**
  * Stripe's origins, on the one page that collects a card through Stripe.js (its Payment
@@ -59,9 +62,18 @@ function requestSizeLimits(): MiddlewareHandler<AppEnv> {
   };
 }
 
+export interface AppOptions {
+  /** The event loop's lag (server.ts samples it); without it, no load is shed. */
+  eventLoopLag?: EventLoopLag;
+  /** The shared catalog pages' bytes; made from PAGE_CACHE_MB when not given. */
+  pageCache?: PageCache;
+}
+
 /** The whole HTTP application; boot (server.ts) and tests build it the same way. */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const pages = options.pageCache ?? createPageCache({ maxBytes: deps.config.PAGE_CACHE_MB * 1024 * 1024 });
+  dropPagesOnCatalogChange(deps.catalog, deps.live, pages);
 
   // Order matters and is read top to bottom.
   if (deps.config.SERVER_TIMING ?? !deps.config.isProduction) app.use(serverTiming());
@@ -102,6 +114,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   app.use(compression());
+  if (options.eventLoopLag) app.use(shedLoad(deps, { thresholdMs: deps.config.SHED_LAG_MS, lag: options.eventLoopLag }));
+  // Before sessions and rendering: anonymous catalog pages as ready bytes (docs/decisions/0010).
+  app.route('/', anonymousPages(deps, pages));
   // The JSON API answers before the cookie-based layers below: it never reads a session cookie
   // (bearer tokens only, so no CSRF exposure) and has its own body limit and error shape.
   app.route(API_BASE, apiApp(deps));
@@ -112,7 +127,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route('/', operationsRoutes(deps));
   app.route('/', assetRoutes(deps));
-  app.route('/', catalogRoutes(deps));
+  app.route('/', catalogRoutes(deps, pages));
   app.route('/', seoRoutes(deps));
   app.route('/', searchRoutes(deps));
   app.route('/', cartRoutes(deps));

@@ -28,6 +28,7 @@ import { projectRoot } from './lib/paths.js';
 import { logSlowQueries } from './db/query-timing.js';
 import type { AppDeps, AppEnv } from './web/context.js';
 import { metricsRoutes } from './web/routes/metrics.js';
+import { startLagSampler } from './web/load-shedding.js';
 
 /** Boot: config → database (migrated) → store → app → listen; and an orderly shutdown. */
 async function main(): Promise<void> {
@@ -58,7 +59,9 @@ async function main(): Promise<void> {
   const sms = createSmsSender(config);
   const live = createLiveBus(config.REDIS_URL, { topic: `${config.REDIS_PREFIX}live`, onError: (error) => log.warn({ err: error }, 'live update not delivered') });
   const deps = { config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, sms, live, isAcceptingTraffic: () => accepting };
-  const app = createApp(deps);
+  // One event loop per process, so one sampler: the app sheds new requests while it lags (SHED_LAG_MS).
+  const lagSampler = startLagSampler();
+  const app = createApp(deps, { eventLoopLag: lagSampler.lag });
   // The outbox worker is the only sender of mail and texts; everything else queues.
   const outbox = createOutboxWorker({ db: database.db, mailer, sms, log, host: new URL(config.APP_URL).hostname });
   const jobs = startJobs(
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     clearInterval(sweep);
     metricsServer?.close();
+    lagSampler.stop();
     await jobs.stop();
     await Promise.allSettled([database.close(), store.close(), live.close()]);
     log.info('stopped');

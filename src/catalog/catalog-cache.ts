@@ -5,8 +5,17 @@ import { buildCategoryTree, loadCategoryRows, type CategoryTree } from './catego
 import { loadFacetProducts, type FacetProduct } from './facets.js';
 import { findProductBySlug, type ProductDetail } from './products.js';
 
-/** How long each kind of catalog read is kept in the store. */
-export const CATALOG_TTL_SECONDS = { list: 5 * 60, product: 10 * 60, tree: 60 * 60 } as const;
+/**
+ * How long a page rendered from catalog data may be kept as bytes in each process (the page
+ * cache, src/web/page-cache.ts): the safety net should an invalidation message be lost.
+ */
+export const PAGE_BYTES_TTL_SECONDS = 5;
+/**
+ * How long each kind of catalog read is kept in the store. Lists and products are kept the page
+ * cache's TTL less, so a page shows data (stock) at most 5 and 10 minutes old, data and page
+ * bytes together, as it did before pages were cached (docs/decisions/0010).
+ */
+export const CATALOG_TTL_SECONDS = { list: 5 * 60 - PAGE_BYTES_TTL_SECONDS, product: 10 * 60 - PAGE_BYTES_TTL_SECONDS, tree: 60 * 60 } as const;
 /** How long this process trusts its own copy of hot, small reads before asking the store again. */
 const LOCAL_MS = { tree: 5_000, facets: 30_000 } as const;
 const GENERATION_KEY = 'catalog:generation';
@@ -34,6 +43,13 @@ export interface CatalogCache {
    * every list and the tree. Staff actions call it after their transaction commits.
    */
   invalidate(): Promise<void>;
+  /** Called after every invalidate() here (the page cache drops its bytes and tells the other processes). */
+  onInvalidate(listener: () => void): () => void;
+  /**
+   * Another process invalidated: forget this process's short-lived copies (tree, facets) now
+   * rather than when they expire. The store's entries are already retired by the generation.
+   */
+  forgetLocalCopies(): void;
 }
 
 export interface CatalogCacheOptions {
@@ -43,6 +59,7 @@ export interface CatalogCacheOptions {
 export function createCatalogCache(db: DbOrTx, cache: JsonCache, options: CatalogCacheOptions = {}): CatalogCache {
   const now = options.now ?? Date.now;
   const local = new Map<string, { expiresAt: number; value: Promise<unknown> }>();
+  const listeners = new Set<() => void>();
 
   /** Kept in this process a short while; a failed load is not kept. */
   function remember<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
@@ -68,8 +85,18 @@ export function createCatalogCache(db: DbOrTx, cache: JsonCache, options: Catalo
     list: async (shape, load) => cache.getOrLoad(await keyed('list', digest(shape)), CATALOG_TTL_SECONDS.list, load),
     invalidate: async () => {
       local.clear();
-      await cache.write(GENERATION_KEY, randomUUID());
+      // Listeners run even when the store is away: this process's pages must not outlive the edit.
+      try {
+        await cache.write(GENERATION_KEY, randomUUID());
+      } finally {
+        for (const listener of listeners) listener();
+      }
     },
+    onInvalidate: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    forgetLocalCopies: () => local.clear(),
   };
 }
 

@@ -38,23 +38,57 @@ export function encodeBody(body: Buffer, encoding: 'br' | 'gzip' | undefined): {
   return { payload, encoding };
 }
 
+/** Takes over a page's final HTML: the page cache keeps the bytes and answers from them. */
+export type HtmlCapture = (c: Context<AppEnv>, body: Buffer) => Response;
+const captures = new WeakMap<Context, HtmlCapture>();
+
+/** The next 200 page htmlResponse makes for this request goes to `capture` (src/web/page-cache.ts). */
+export function captureHtml(c: Context<AppEnv>, capture: HtmlCapture): void {
+  captures.set(c, capture);
+}
+
+export function isCapturingHtml(c: Context<AppEnv>): boolean {
+  return captures.has(c);
+}
+
 /** An HTML response, compressed as the client accepts, built without re-reading a Response body. */
 export function htmlResponse(c: Context<AppEnv>, html: string, status: ContentfulStatusCode): Response {
   const body = Buffer.from(html);
+  const revalidated = status === 200 && c.req.method === 'GET' && c.get('pageCaching') !== 'no-store';
+  const capture = revalidated ? captures.get(c) : undefined;
+  if (capture) return capture(c, body);
+  return sendHtml(c, status, revalidated ? pageEtag(body) : undefined, (encoding) => encodeBody(body, encoding));
+}
+
+/** A weak entity tag from the page's bytes: the same page gets the same tag in every process. */
+export function pageEtag(body: Buffer): string {
+  return `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+}
+
+/**
+ * Sends a page: its caching headers, a 304 when the browser holds this ETag, else the body
+ * in the encoding `encode` gives for what the client accepts. A page cached as bytes goes out
+ * exactly as a freshly rendered one.
+ */
+export function sendHtml(
+  c: Context<AppEnv>,
+  status: ContentfulStatusCode,
+  etag: string | undefined,
+  encode: (wanted: 'br' | 'gzip' | undefined) => { payload: Buffer; encoding?: 'br' | 'gzip' },
+): Response {
   c.header('Content-Type', 'text/html; charset=UTF-8');
   c.header('Vary', 'Accept-Encoding', { append: true });
   const caching = c.get('pageCaching') ?? 'shared';
   if (caching === 'no-store') c.header('Cache-Control', 'no-store');
-  else if (status === 200 && c.req.method === 'GET') {
+  else if (etag) {
     // A browser may keep a page and ask again cheaply: an unchanged page costs a hash and a
     // 304 instead of compressing and sending it again. Pages drawn for a signed-in visitor
     // are private, so no shared cache keeps them.
-    const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
     c.header('ETag', etag);
     c.header('Cache-Control', caching === 'private' ? 'private, no-cache' : 'no-cache');
     if (matchesEtag(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
   }
-  const { payload, encoding } = encodeBody(body, preferredEncoding(c.req.header('Accept-Encoding')));
+  const { payload, encoding } = encode(preferredEncoding(c.req.header('Accept-Encoding')));
   if (encoding) c.header('Content-Encoding', encoding);
   c.set('bodyEncoded', true);
   return c.body(asBytes(payload), status);

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppOptions } from '../../src/app.js';
 import { createCatalogCache, type CatalogCache } from '../../src/catalog/catalog-cache.js';
 import { loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
@@ -41,7 +41,17 @@ export function createTestLiveBus(topic = `hs-test:live:${randomBytes(6).toStrin
 
 /** The real application on a fresh database and store, for app.request() tests. */
 export async function createTestApp(
-  options: { accepting?: () => boolean; database?: DatabaseHandle; store?: KeyValueStore; env?: NodeJS.ProcessEnv; payments?: PaymentProvider; sms?: SmsSender; live?: LiveBus } = {},
+  options: {
+    accepting?: () => boolean;
+    database?: DatabaseHandle;
+    store?: KeyValueStore;
+    env?: NodeJS.ProcessEnv;
+    payments?: PaymentProvider;
+    sms?: SmsSender;
+    live?: LiveBus;
+    /** What boot passes beside the deps (an event-loop lag reading, a page cache). */
+    appOptions?: AppOptions;
+  } = {},
 ): Promise<TestContext> {
   const [database, store] = [options.database ?? (await createTestDatabase()), options.store ?? createTestStore()];
   const catalog = createCatalogCache(database.db, cacheFor(store));
@@ -61,7 +71,7 @@ export async function createTestApp(
     sms: options.sms ?? createSmsSender(config),
     live,
     isAcceptingTraffic: options.accepting ?? (() => true),
-  });
+  }, options.appOptions);
   return {
     app,
     database,

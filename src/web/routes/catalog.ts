@@ -7,18 +7,22 @@ import { listFeaturedProducts, listProducts } from '../../catalog/products.js';
 import { optionGroups, pickVariant } from '../../catalog/variants.js';
 import { isSlug } from '../../lib/slugs.js';
 import { HomePage } from '../../../views/catalog/home.js';
-import { LISTING_FORM_ID, ListingForm, ListingPage, ProductResults, type ListingProps } from '../../../views/catalog/listing.js';
+import { ListingForm, ListingPage, ProductResults, type ListingProps } from '../../../views/catalog/listing.js';
 import { ProductDetailSection, ProductPage } from '../../../views/catalog/product.js';
 import type { AppDeps, AppEnv } from '../context.js';
 import { NotFoundError } from '../errors.js';
 import { layoutFor } from '../layout.js';
+import { targetsListingForm, type PageCache } from '../page-cache.js';
 import { redirectTo, renderPage } from '../render.js';
+import { sharedPageForGuests } from '../shared-pages.js';
 
-export function catalogRoutes(deps: AppDeps) {
+/** The storefront's catalog pages; what an anonymous visitor sees comes from `pages` when it holds it. */
+export function catalogRoutes(deps: AppDeps, pages: PageCache) {
   const { db, catalog } = deps;
   const app = new Hono<AppEnv>();
+  const shared = sharedPageForGuests(deps, pages);
 
-  app.get('/', async (c) => {
+  app.get('/', shared, async (c) => {
     const [layout, { featured, newest }] = await Promise.all([
       layoutFor(deps, c),
       catalog.list({ kind: 'home' }, async () => {
@@ -32,7 +36,7 @@ export function catalogRoutes(deps: AppDeps) {
     return renderPage(c, { page: () => HomePage({ layout, featured, newest }) });
   });
 
-  app.get('/products', async (c) => {
+  app.get('/products', shared, async (c) => {
     const { query, problems } = parseListingQuery(c.req.queries());
     const [layout, tree] = await Promise.all([layoutFor(deps, c), catalog.categoryTree()]);
     const category = query.category ? tree.bySlug.get(query.category) : undefined;
@@ -53,7 +57,7 @@ export function catalogRoutes(deps: AppDeps) {
     return renderListing(c, props, problems.length ? 400 : 200);
   });
 
-  app.get('/categories/:slug', async (c) => {
+  app.get('/categories/:slug', shared, async (c) => {
     const slug = c.req.param('slug');
     if (!isSlug(slug)) throw new NotFoundError();
     const tree = await catalog.categoryTree();
@@ -77,7 +81,7 @@ export function catalogRoutes(deps: AppDeps) {
     return renderListing(c, props, problems.length ? 400 : 200);
   });
 
-  app.get('/products/:slug', async (c) => {
+  app.get('/products/:slug', shared, async (c) => {
     const slug = c.req.param('slug');
     if (!isSlug(slug)) throw new NotFoundError();
     const product = await catalog.product(slug);
@@ -102,6 +106,6 @@ export function catalogRoutes(deps: AppDeps) {
 
 /** Pagination swaps only the results; a filter change swaps the whole form, so facet counts follow. */
 function renderListing(c: Context<AppEnv>, props: ListingProps, status: ContentfulStatusCode) {
-  const fragment = c.req.header('HX-Target')?.endsWith(`#${LISTING_FORM_ID}`) ? () => ListingForm(props) : () => ProductResults(props);
+  const fragment = targetsListingForm(c) ? () => ListingForm(props) : () => ProductResults(props);
   return renderPage(c, { page: () => ListingPage(props), fragment }, status);
 }

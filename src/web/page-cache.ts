@@ -1,0 +1,225 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import type { Context, Next } from 'hono';
+import { LISTING_FORM_ID } from '../../views/catalog/listing.js';
+import { PAGE_BYTES_TTL_SECONDS } from '../catalog/catalog-cache.js';
+import { captureHtml, encodeBody, pageEtag, sendHtml } from './compression.js';
+import type { AppEnv } from './context.js';
+import { isFragmentRequest } from './htmx.js';
+import { processMetrics } from './metrics.js';
+
+type Encoding = 'br' | 'gzip' | 'identity';
+
+interface Entry {
+  etag: string;
+  /** The page in each encoding asked for so far; any one of them is enough to make the others. */
+  variants: Partial<Record<Encoding, Buffer>>;
+  bytes: number;
+  expiresAt: number;
+  /** Under compression's threshold: sent as it is in every encoding. */
+  small: boolean;
+  /** Some client took the plain bytes: keep them rather than decompress each time. */
+  identityAsked: boolean;
+}
+
+export interface PageCacheOptions {
+  /** Memory for the bytes (every encoding of every page); 0 turns the cache off. */
+  maxBytes: number;
+  ttlMs?: number;
+  now?: () => number;
+}
+
+export interface PageCacheStats {
+  entries: number;
+  bytes: number;
+  hits: number;
+  misses: number;
+}
+
+/**
+ * Anonymous catalog pages as their final bytes, shared by every visitor who would be shown
+ * the same page: one render per page per process (and per TTL), then each request costs a
+ * map lookup. See docs/decisions/0010.
+ */
+export interface PageCache {
+  /**
+   * Answers from the cached page when there is one, waits for the render already under way
+   * (one render at a time per page), or renders it through `next` and keeps its bytes.
+   * Only for requests whose page is the same for everyone: the callers decide that.
+   */
+  serve(c: Context<AppEnv>, next: Next): Promise<Response | void>;
+  /** The catalog changed: drop every page, and never keep a page whose render began before. */
+  clear(): void;
+  stats(): PageCacheStats;
+}
+
+/** Key and entry overhead beyond the bytes themselves (maps, objects, strings), roughly. */
+const ENTRY_OVERHEAD_BYTES = 256;
+
+export function createPageCache(options: PageCacheOptions): PageCache {
+  const ttlMs = options.ttlMs ?? PAGE_BYTES_TTL_SECONDS * 1000;
+  const now = options.now ?? Date.now;
+  // A Map iterates in insertion order; a hit moves its entry to the end, so the first is the least recently used.
+  const entries = new Map<string, Entry>();
+  const building = new Map<string, Promise<Entry | undefined>>();
+  const lookups = processMetrics().cacheLookups;
+  let totalBytes = 0;
+  let generation = 0;
+  let hits = 0;
+  let misses = 0;
+
+  const forget = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    totalBytes -= entry.bytes;
+  };
+
+  const evictUntilWithinBudget = () => {
+    for (const key of entries.keys()) {
+      if (totalBytes <= options.maxBytes) return;
+      forget(key);
+    }
+  };
+
+  const lookup = (key: string): Entry | undefined => {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    entries.delete(key);
+    if (entry.expiresAt <= now()) {
+      totalBytes -= entry.bytes;
+      return undefined;
+    }
+    entries.set(key, entry);
+    return entry;
+  };
+
+  /** The page in the encoding this client takes, made from another encoding on first use. */
+  const answer = (c: Context<AppEnv>, key: string, entry: Entry): Response => sendHtml(c, 200, entry.etag, (wanted) => variant(key, entry, wanted));
+
+  const variant = (key: string, entry: Entry, wanted: 'br' | 'gzip' | undefined): { payload: Buffer; encoding?: 'br' | 'gzip' } => {
+    if (entry.small) return { payload: entry.variants.identity! };
+    if (!wanted) {
+      entry.identityAsked = true;
+      return { payload: entry.variants.identity ?? resize(key, entry, 'identity', identityOf(entry)) };
+    }
+    const held = entry.variants[wanted];
+    if (held) return { payload: held, encoding: wanted };
+    const identity = identityOf(entry);
+    const made = encodeBody(identity, wanted);
+    if (!made.encoding) {
+      entry.small = true; // too small to be worth compressing: everyone gets the page as it is
+      return made;
+    }
+    resize(key, entry, wanted, made.payload);
+    // Most visitors take brotli: the plain bytes (four to ten times larger) can be made again from it.
+    if (!entry.identityAsked && entry.variants.identity) resize(key, entry, 'identity', undefined);
+    return made;
+  };
+
+  const resize = (key: string, entry: Entry, encoding: Encoding, bytes: Buffer | undefined): Buffer => {
+    const change = (bytes?.byteLength ?? 0) - (entry.variants[encoding]?.byteLength ?? 0);
+    if (bytes) entry.variants[encoding] = bytes;
+    else delete entry.variants[encoding];
+    entry.bytes += change;
+    if (entries.get(key) === entry) {
+      totalBytes += change;
+      evictUntilWithinBudget();
+    }
+    return bytes!;
+  };
+
+  const keep = (key: string, entry: Entry) => {
+    if (entry.bytes > options.maxBytes / 4) return; // one giant page must not flush all the others
+    forget(key);
+    entries.set(key, entry);
+    totalBytes += entry.bytes;
+    evictUntilWithinBudget();
+  };
+
+  const build = async (c: Context<AppEnv>, next: Next, key: string): Promise<void> => {
+    const startedIn = generation;
+    let built: Entry | undefined;
+    let settle!: (entry: Entry | undefined) => void;
+    const pending = new Promise<Entry | undefined>((resolve) => (settle = resolve));
+    building.set(key, pending);
+    captureHtml(c, (context, body) => {
+      built = newEntry(body, key, now() + ttlMs);
+      // A render that began before an invalidation may show the old catalog: answer with it, never keep it.
+      if (startedIn === generation) keep(key, built);
+      return answer(context, key, built);
+    });
+    try {
+      await next();
+    } finally {
+      if (building.get(key) === pending) building.delete(key);
+      settle(built);
+    }
+  };
+
+  return {
+    async serve(c, next) {
+      if (options.maxBytes <= 0 || c.req.method !== 'GET') return next();
+      const key = pageKey(c);
+      const entry = lookup(key);
+      lookups.inc({ cache: 'pages', result: entry ? 'hit' : 'miss' });
+      if (entry) {
+        hits++;
+        c.header('Vary', 'HX-Request', { append: true });
+        return answer(c, key, entry);
+      }
+      misses++;
+      const pending = building.get(key);
+      if (!pending) return build(c, next, key);
+      const built = await pending;
+      if (!built) return next(); // that render made no page to share (a 404, a redirect): render this one alone
+      c.header('Vary', 'HX-Request', { append: true });
+      return answer(c, key, built);
+    },
+    clear() {
+      generation++;
+      entries.clear();
+      building.clear();
+      totalBytes = 0;
+    },
+    stats: () => ({ entries: entries.size, bytes: totalBytes, hits, misses }),
+  };
+}
+
+function newEntry(body: Buffer, key: string, expiresAt: number): Entry {
+  // The plain bytes until a compressed variant is made from them (see variant()).
+  return { etag: pageEtag(body), variants: { identity: body }, bytes: body.byteLength + key.length * 2 + ENTRY_OVERHEAD_BYTES, expiresAt, small: false, identityAsked: false };
+}
+
+function identityOf(entry: Entry): Buffer {
+  if (entry.variants.identity) return entry.variants.identity;
+  if (entry.variants.br) return brotliDecompressSync(entry.variants.br);
+  return gunzipSync(entry.variants.gzip!);
+}
+
+/** A listing's filter change swaps its whole form (facet counts follow); anything else, just the results. */
+export function targetsListingForm(c: Context): boolean {
+  return c.req.header('HX-Target')?.endsWith(`#${LISTING_FORM_ID}`) ?? false;
+}
+
+/**
+ * Everything that shapes a shared page's bytes: its path, its query (parameters sorted by
+ * name, so any order of the same filters shares one entry; repeated ones keep their order),
+ * and which htmx answer it is. The encoding is chosen per request from the same entry.
+ */
+export function pageKey(c: Context): string {
+  const url = c.req.url;
+  const at = url.indexOf('?');
+  const query =
+    at === -1
+      ? ''
+      : url
+          .slice(at + 1)
+          .split('&')
+          .filter(Boolean)
+          .map((pair, index) => ({ pair, name: pair.split('=', 1)[0]!, index }))
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.index - b.index))
+          .map(({ pair }) => pair)
+          .join('&');
+  const shape = !isFragmentRequest(c) ? 'page' : targetsListingForm(c) ? 'form' : 'fragment';
+  return `${shape} ${c.req.path}?${query}`;
+}
