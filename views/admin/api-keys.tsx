@@ -33,7 +33,7 @@ export function ApiKeysPage(props: ApiKeysPageProps): JSX.Element {
 
 function NewKeyPanel({ key, name }: { key: string; name: string }): JSX.Element {
   return (
-    <section class="panel mb-6 border-emerald-300 bg-emerald-50" aria-labelledby="new-key-heading" data-new-api-key>
+    <section class="panel mb-6 border-emerald-300 bg-emerald-50" aria-labelledby="new-key-heading" data-new-api-key="shown-once">
       <h2 id="new-key-heading" class="section-title mb-2">
         Copy the key for “<span safe>{name}</span>” now
       </h2>
@@ -43,7 +43,7 @@ function NewKeyPanel({ key, name }: { key: string; name: string }): JSX.Element 
       </label>
       <input id="new-api-key" class="input font-mono" type="text" readonly value={key} aria-describedby="new-api-key-hint" autocomplete="off" spellcheck="false" />
       <p id="new-api-key-hint" class="field-hint mt-1">
-        Click the field, select all (Ctrl+A or ⌘A) and copy (Ctrl+C or ⌘C). Send it as <code>Authorization: Bearer &lt;key&gt;</code>.
+        Click the field, select all (Ctrl+A or ⌘A) and copy (Ctrl+C or ⌘C). Send it as <code safe>{'Authorization: Bearer <key>'}</code>.
       </p>
     </section>
   );
