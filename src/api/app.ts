@@ -8,7 +8,7 @@ import type { AppDeps } from '../web/context.js';
 import { bearerAuth } from './auth.js';
 import type { ApiEnv } from './context.js';
 import { ApiProblem, fieldErrors, problemResponse } from './problem.js';
-import { apiQuotas } from './quotas.js';
+import { apiIpQuota, apiQuotas } from './quotas.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -53,6 +53,8 @@ export function apiApp(deps: AppDeps): ApiApp {
   });
 
   api.use(noStoreByDefault());
+  // Before anything that reads the request, so a refused or unauthenticated one counts too.
+  api.use(apiIpQuota(deps));
   api.use(jsonBodiesOnly());
   api.use(bodyLimit({ maxSize: API_BODY_LIMIT_BYTES, onError: () => { throw new ApiProblem(413, 'too-large', 'The body is too large', `Send at most ${API_BODY_LIMIT_BYTES / 1024} KB of JSON.`); } }));
   api.use(bearerAuth(deps));
