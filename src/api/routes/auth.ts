@@ -107,7 +107,9 @@ export function registerAuthRoutes(api: ApiApp, deps: AppDeps): void {
       summary: 'Trade a refresh token for a new pair',
       description: 'Each refresh token works once. Sending one that was used already (type token-reused) ends its whole family: every token from that sign-in stops working.',
       operationId: 'refreshTokens',
-      middleware: [authBudget] as const,
+      // Not under the sign-in pages' budget: a refresh token cannot be guessed, and every app
+      // behind one carrier NAT address refreshing each 15 minutes would soon spend it. The
+      // API's own per-IP quota still applies.
       request: { body: json(RefreshInput) },
       responses: { 200: { description: 'A new pair', content: { 'application/json': { schema: SessionSchema } } }, ...problemResponses(400, 401, 413, 415, 429, 503) },
     }),
