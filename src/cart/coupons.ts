@@ -81,10 +81,3 @@ export async function checkCoupon(db: DbOrTx, typed: string | undefined, who: { 
 export async function setCartCoupon(db: DbOrTx, cartId: number, code: string | null): Promise<void> {
   await db.updateTable('carts').set({ coupon_code: code, ...(code ? { updated_at: new Date() } : {}) }).where('id', '=', cartId).execute();
 }
-
-/** checkCoupon, then setCartCoupon: nothing changes when the coupon is refused. */
-export async function applyCoupon(db: DbOrTx, cartId: number, typed: string, who: { userId: number | null; email?: string | null }, now: Date): Promise<Coupon> {
-  const coupon = await checkCoupon(db, typed, who, now);
-  await setCartCoupon(db, cartId, coupon.code);
-  return coupon;
-}

@@ -44,3 +44,12 @@ export function optionGroups(optionNames: string[], variants: OptionedVariant[],
     };
   }).filter((group): group is OptionGroup => group !== undefined);
 }
+
+/** At or below this many left, the product page says how many ("Only 3 left in stock"). */
+export const LOW_STOCK = 5;
+export type StockLevel = 'in' | 'low' | 'out';
+
+/** What a product page tells a shopper about a variant's stock. */
+export function stockLevel(stock: number): StockLevel {
+  return stock <= 0 ? 'out' : stock <= LOW_STOCK ? 'low' : 'in';
+}

@@ -46,3 +46,20 @@ export type OrderDetail = NonNullable<Awaited<ReturnType<typeof findOrderForView
 export async function listOrdersForUser(db: DbOrTx, userId: number): Promise<Order[]> {
   return db.selectFrom('orders').selectAll().where('user_id', '=', userId).orderBy('placed_at', 'desc').limit(100).execute();
 }
+
+/** One page of a member's orders, newest first, and how many they have in all. */
+export async function listOrdersPageForUser(db: DbOrTx, userId: number, page: { page: number; limit: number }): Promise<{ orders: Order[]; total: number }> {
+  const [orders, count] = await Promise.all([
+    db
+      .selectFrom('orders')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('placed_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit)
+      .offset((page.page - 1) * page.limit)
+      .execute(),
+    db.selectFrom('orders').select((eb) => eb.fn.countAll<string>().as('count')).where('user_id', '=', userId).executeTakeFirstOrThrow(),
+  ]);
+  return { orders, total: Number(count.count) };
+}

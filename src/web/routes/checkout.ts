@@ -9,8 +9,18 @@ import { CheckoutError, placeOrder } from '../../orders/place-order.js';
 import { CancelError, cancelOrder } from '../../orders/cancel.js';
 import { requestReturn, ReturnError } from '../../orders/returns.js';
 import { markOrderPaid, releaseUnpaidOrder } from '../../orders/settle.js';
-import { CardNumberError, cardDigits, containsCardNumber, luhnValid } from '../../payments/index.js';
-import { e164Phone } from '../../sms/sms.js';
+import {
+  CARD_IN_FIELD_PROBLEM,
+  fieldsHoldingCardNumbers,
+  isTestCardNumber,
+  ORDER_HOLD_MINUTES,
+  savedShippingAddress,
+  SMS_PHONE_PROBLEM,
+  smsUpdatesPhone,
+  TEST_CARD_PROBLEM,
+} from '../../orders/checkout-rules.js';
+import { payWithTestCard, startOrderPayment } from '../../orders/pay-order.js';
+import { CardNumberError } from '../../payments/index.js';
 import type { Order } from '../../db/schema-orders.js';
 import { CheckoutPage, CheckoutSummary, type CheckoutValues } from '../../../views/checkout/checkout.js';
 import { StripePayPage } from '../../../views/checkout/pay.js';
@@ -36,9 +46,6 @@ const checkoutForm = z.object({
   card_number: z.string().max(40).optional(),
 });
 
-/** How long an order awaiting payment holds its stock. */
-const HOLD_MINUTES = 30;
-
 /** Checkout (CONTRACT.md fields), the thank-you page, and a shopper's orders. */
 export function checkoutRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -51,16 +58,6 @@ export function checkoutRoutes(deps: AppDeps) {
       ...(place.state ? { region: place.state } : {}),
       ...(place.shippingMethod ? { shippingCode: place.shippingMethod } : {}),
     });
-  }
-
-  /**
-   * The phone to text shipping updates to, when the shopper asked and the store can send texts:
-   * undefined when not asked (or no SMS provider), false when the number cannot take texts.
-   */
-  function smsUpdatesPhone(asked: string | undefined, phone: string | undefined): string | false | undefined {
-    if (asked !== '1' || !deps.sms) return undefined;
-    const number = e164Phone.safeParse(phone ?? '');
-    return number.success ? number.data : false;
   }
 
   async function currentCart(c: Context<AppEnv>): Promise<CartView | undefined> {
@@ -111,13 +108,7 @@ export function checkoutRoutes(deps: AppDeps) {
     const user = c.get('user');
     const id = /^\d{1,9}$/.test(rawId) ? Number(rawId) : undefined;
     if (!user || id === undefined) return undefined;
-    const row = await db
-      .selectFrom('user_addresses')
-      .select(['full_name', 'address_line1', 'address_line2', 'city', 'state', 'postal_code', 'country', 'phone'])
-      .where('id', '=', id)
-      .where('user_id', '=', user.id)
-      .executeTakeFirst();
-    return row;
+    return savedShippingAddress(db, user.id, id);
   }
 
   app.post('/checkout', async (c) => {
@@ -136,10 +127,10 @@ export function checkoutRoutes(deps: AppDeps) {
     const parsed = checkoutForm.safeParse(fields);
     const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error);
     // A card number belongs in the card field only: anywhere else it would be stored and shown.
-    for (const [name, value] of Object.entries(rest)) if (containsCardNumber(value)) errors[name] = 'Do not type a card number here.';
-    if (payments.name === 'test' && !(cardDigits(typedCard) && luhnValid(cardDigits(typedCard)!))) errors.card_number = 'Enter a card number, such as the test card 4242 4242 4242 4242.';
-    const smsPhone = smsUpdatesPhone(typed.sms_updates, parsed.success ? parsed.data.phone : undefined);
-    if (smsPhone === false) errors.phone ??= 'To get texts, enter your mobile number with its country code, like +1 555 123 4567.';
+    for (const name of fieldsHoldingCardNumbers(rest)) errors[name] = CARD_IN_FIELD_PROBLEM;
+    if (payments.name === 'test' && !isTestCardNumber(typedCard)) errors.card_number = TEST_CARD_PROBLEM;
+    const smsPhone = smsUpdatesPhone(typed.sms_updates === '1', parsed.success ? parsed.data.phone : undefined, Boolean(deps.sms));
+    if (smsPhone === false) errors.phone ??= SMS_PHONE_PROBLEM;
     if (!parsed.success || Object.keys(errors).length) return page(c, cart, values, { errors }, 422);
 
     const { email, shipping_method, card_number: _card, ...typedAddress } = parsed.data;
@@ -153,7 +144,7 @@ export function checkoutRoutes(deps: AppDeps) {
         address,
         shippingMethodCode: shipping_method,
         paymentProvider: payments.name,
-        holdMinutes: HOLD_MINUTES,
+        holdMinutes: ORDER_HOLD_MINUTES,
         smsUpdates: Boolean(smsPhone),
         // The same pricing as the cart page: a coupon on a category covers the categories below it.
         pricing: await pricingContextFor(deps, c),
@@ -169,30 +160,22 @@ export function checkoutRoutes(deps: AppDeps) {
   async function pay(c: Context<AppEnv>, order: Order, cardNumber: string, cart: CartView, values: CheckoutValues) {
     if (payments.name === 'stripe') {
       // One PaymentIntent per order (a deterministic idempotency key), then the card step.
-      const payment = await payments.createPayment({ orderNumber: order.number, amountCents: order.total_cents, currency: order.currency, idempotencyKey: `order-${order.number}-payment` });
-      await db.updateTable('orders').set({ payment_id: payment.paymentId }).where('id', '=', order.id).execute();
+      await startOrderPayment(db, payments, order);
       return redirectTo(c, `/checkout/pay/${order.number}?token=${orderLinkToken(order.number, config.APP_SECRET)}`);
     }
-    const payment = await payments.createPayment({
-      orderNumber: order.number,
-      amountCents: order.total_cents,
-      currency: order.currency,
-      idempotencyKey: `order-${order.number}-payment`,
-    });
-    await db.updateTable('orders').set({ payment_id: payment.paymentId }).where('id', '=', order.id).execute();
-    let result;
+    let outcome;
     try {
-      result = await payments.chargeCard({ paymentId: payment.paymentId, cardNumber });
+      outcome = await payWithTestCard(db, payments, order, cardNumber, noticesFor(deps));
     } catch (error) {
       if (!(error instanceof CardNumberError)) throw error;
       if (await releaseUnpaidOrder(db, order.id, 'provider', 'no card number')) await publishOrderChange(deps.live, order.number, 'cancelled');
       return page(c, cart, values, { errors: { card_number: error.message } }, 422);
     }
-    if (result.status !== 'succeeded') {
-      if (await releaseUnpaidOrder(db, order.id, 'provider', result.failureMessage ?? 'payment failed')) await publishOrderChange(deps.live, order.number, 'cancelled');
-      return page(c, cart, values, { formError: `${result.failureMessage ?? 'The payment did not go through.'} Nothing was charged; try another card.` }, 422);
+    if (!outcome.paid) {
+      if (outcome.released) await publishOrderChange(deps.live, order.number, 'cancelled');
+      return page(c, cart, values, { formError: outcome.message }, 422);
     }
-    if (await markOrderPaid(db, order.id, { paymentId: result.paymentId, actor: 'provider' }, noticesFor(deps))) await publishOrderChange(deps.live, order.number, 'paid');
+    if (outcome.changed) await publishOrderChange(deps.live, order.number, 'paid');
     return redirectTo(c, `${orderPath(order.number, config.APP_SECRET)}&thanks=1`);
   }
 
