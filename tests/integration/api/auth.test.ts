@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../src/accounts/api-keys.js';
 import { REFRESH_TOKEN_SECONDS } from '../../../src/accounts/api-tokens.js';
@@ -202,6 +203,17 @@ describe('API auth', () => {
       expect(newer.status).toBe(401);
       expect(newer.body).toEqual(problem('invalid-token'));
       expect(await liveFamilies(ctx, user.id)).toBe(0);
+    });
+
+    it('refuses an expired refresh token with 401, leaving the family alone', async () => {
+      const { user, tokens } = await userWithTokens(ctx);
+      const family = db().selectFrom('api_token_families').select('id').where('user_id', '=', user.id);
+      await db().updateTable('api_tokens').set({ expires_at: sql<Date>`now() - interval '1 second'` as never }).where('kind', '=', 'refresh').where('family_id', 'in', family).execute();
+      const api = cookielessApi(ctx);
+      const answer = await api.post('/auth/refresh', { refreshToken: tokens.refreshToken });
+      expect(answer.status).toBe(401);
+      expect(answer.body).toEqual(problem('invalid-token'));
+      expect((await api.get('/account', { token: tokens.accessToken })).status).toBe(200);
     });
 
     it('refuses an unknown token with 401, and a bad body with 400', async () => {
