@@ -4,7 +4,7 @@ import { lineFlags, type CartLineView, type CartView } from '../../cart/cart-vie
 import { MAX_LINE_QUANTITY } from '../../cart/carts.js';
 import type { Config } from '../../config.js';
 import { absoluteUrl } from './catalog-json.js';
-import { money, Money } from './catalog.js';
+import { MaybeMoney, money, Money } from './catalog.js';
 
 /**
  * The cart's JSON shapes. Requests carry ids and quantities only: every price, discount and
@@ -46,10 +46,10 @@ export const CartLine = z
     unavailable: z.boolean().openapi({ description: 'Withdrawn or sold out: not charged, and checkout refuses it until removed.' }),
     stockShort: z.boolean().openapi({ description: 'Fewer are left than the line holds.' }),
     priceChanged: z.boolean(),
-    subtotal: Money.nullable().openapi({ description: 'What the line charges, null when it is not charged (unavailable).' }),
-    discount: Money.nullable(),
-    tax: Money.nullable(),
-    total: Money.nullable(),
+    subtotal: MaybeMoney.openapi({ description: 'What the line charges, null when it is not charged (unavailable).' }),
+    discount: MaybeMoney,
+    tax: MaybeMoney,
+    total: MaybeMoney,
   })
   .openapi('CartLine');
 

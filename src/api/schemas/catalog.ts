@@ -13,6 +13,8 @@ export const Money = z
   })
   .openapi('Money');
 export type Money = z.infer<typeof Money>;
+/** Money or null, as anyOf: zod-to-openapi writes Money.nullable() as an allOf that no null can pass. */
+export const MaybeMoney = z.union([Money, z.null()]);
 
 export const money = (amount: number, currency: string): Money => ({ amount, currency });
 
@@ -43,7 +45,7 @@ export const ProductCard = z
     brand: z.string().nullable(),
     price: Money.openapi({ description: 'The cheapest variant’s price.' }),
     maxPrice: Money,
-    compareAtPrice: Money.nullable().openapi({ description: 'The cheapest variant’s price before a markdown.' }),
+    compareAtPrice: MaybeMoney.openapi({ description: 'The cheapest variant’s price before a markdown.' }),
     inStock: z.boolean(),
     image: Image.nullable(),
     singleVariantId: z.number().int().nullable().openapi({ description: 'The only variant, when there is one: it can go straight into the cart.' }),
@@ -77,7 +79,7 @@ export const Facets = z
   .object({
     categories: z.array(z.object({ id: z.number().int(), slug: z.string(), name: z.string(), parentId: z.number().int().nullable(), count: z.number().int() })),
     brands: z.array(z.object({ brand: z.string(), count: z.number().int() })),
-    priceBands: z.array(z.object({ min: Money.nullable(), max: Money.nullable(), count: z.number().int() })),
+    priceBands: z.array(z.object({ min: MaybeMoney, max: MaybeMoney, count: z.number().int() })),
     inStock: z.number().int().openapi({ description: 'Matches in stock.' }),
   })
   .openapi('Facets', { description: 'How many products each filter value would show, keeping the other filters.' });
@@ -105,7 +107,7 @@ export const Variant = z
     sku: z.string(),
     options: z.record(z.string(), z.string()),
     price: Money,
-    compareAtPrice: Money.nullable(),
+    compareAtPrice: MaybeMoney,
     inStock: z.boolean(),
     stockStatus: StockStatus,
     availableQuantity: z.number().int().nullable().openapi({ description: 'How many are left, told only when few are (as the product page does).' }),
