@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { PAGE_BYTES_TTL_SECONDS } from '../src/catalog/catalog-cache.js';
 import { projectRoot } from '../src/lib/paths.js';
 
 /**
  * `npm run bench`: the listing and a product page on the embedded database and on real
- * Postgres, beside a bare Hono handler; then the same Postgres database scaled to
+ * Postgres, rendered per request and from the page-bytes cache, beside a bare Hono handler; then the same Postgres database scaled to
  * BENCH_PRODUCTS products (default 50,000) by the catalog generator, for search, suggestions
  * and a filtered listing. Writes BENCHMARKS.md and prints the table.
  */
@@ -27,14 +28,17 @@ const settings = {
   scaledProducts: positiveNumberFromEnv('BENCH_PRODUCTS', 50_000),
 };
 const AIM = { shareOfBare: 0.05, p95Ms: 25, connections: 50 };
+/** Issue 9: anonymous catalog pages served from the cache of precompressed bytes at ≥ 50 % of the bare handler. */
+const PAGE_CACHE_AIM = { shareOfBare: 0.5 };
 /** Issue 3: search and suggestions under 30 ms p95 server time, Postgres, 50,000 products, 50 connections. */
 const SEARCH_AIM = { p95Ms: 30, products: 50_000, connections: 50 };
 const LISTING_PATH = '/products';
 const PRODUCT_PATH = '/products/automatic-espresso-machine';
+const HOME_PATH = '/';
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const REQUEST_HEADERS = { 'accept-encoding': 'br, gzip' };
 /** Settings of the store that must come from this script, not from the caller's shell. */
-const STORE_VARIABLES = ['PORT', 'HOST', 'APP_URL', 'DATABASE_URL', 'REDIS_URL', 'DATA_DIR', 'LOG_LEVEL', 'NODE_ENV'];
+const STORE_VARIABLES = ['PORT', 'HOST', 'APP_URL', 'DATABASE_URL', 'REDIS_URL', 'DATA_DIR', 'LOG_LEVEL', 'NODE_ENV', 'PAGE_CACHE_MB', 'SHED_LAG_MS'];
 /** Taken before any load: other work on the machine skews every number, so the report shows it. */
 const loadAverageAtStart = os.loadavg();
 const SERVER_CORE = '0';
@@ -54,7 +58,7 @@ interface Measurement {
   /** The same target with one connection (no queueing): what one request costs the store. */
   alone?: { requestsPerSecond: number; server: { p50: number; p95: number; p99: number; count: number } | undefined; p95: number };
   /** Which kind of row: the aim each is judged by. */
-  kind: 'page' | 'search' | 'suggest' | 'filtered' | 'cached' | 'cart';
+  kind: 'page' | 'search' | 'suggest' | 'filtered' | 'cached' | 'cart' | 'page-cache' | 'bare';
   errors: number;
   timeouts: number;
   non2xx: number;
@@ -408,21 +412,37 @@ function uncachedFilter(path: (minPrice: string) => string): () => string {
 
 // ---- the run ----
 
-async function benchBare(): Promise<Measurement> {
+async function benchBare(): Promise<Measurement[]> {
   const server = await startServer('bare', 'dist/scripts/bench-bare-server.js', childEnv({}), '/');
-  const row = await measure(server, { label: 'Bare Hono handler `/`', path: '/', kind: 'page' });
-  await server.stop();
-  return row;
-}
-
-async function benchStore(label: string, env: NodeJS.ProcessEnv): Promise<Measurement[]> {
-  const server = await startServer(label.toLowerCase().replace(/\W+/g, '-'), 'dist/src/server.js', env, '/readyz', { readLog: true });
   const rows = [
-    await measure(server, { label: `${label} listing \`${LISTING_PATH}\``, path: LISTING_PATH, kind: 'page' }),
-    await measure(server, { label: `${label} product page \`${PRODUCT_PATH}\``, path: PRODUCT_PATH, kind: 'page' }),
+    await measure(server, { label: 'Bare Hono handler `/`', path: '/', kind: 'bare' }),
+    // The ceiling for the page cache's rows: the same server sending a page-sized brotli Buffer.
+    await measure(server, { label: 'Bare Hono handler, a precompressed page `/page`', path: '/page', kind: 'bare' }),
   ];
   await server.stop();
   return rows;
+}
+
+/**
+ * The listing and a product page rendered for every request (the page-bytes cache turned off
+ * with PAGE_CACHE_MB=0, so the catalog data comes from the data cache), then home, listing and
+ * product page as anonymous visitors get them: from the page-bytes cache.
+ */
+async function benchStore(label: string, env: NodeJS.ProcessEnv): Promise<{ rendered: Measurement[]; cached: Measurement[] }> {
+  const name = label.toLowerCase().replace(/\W+/g, '-');
+  const renderingServer = await startServer(`${name}-rendered`, 'dist/src/server.js', { ...env, PAGE_CACHE_MB: '0' }, '/readyz', { readLog: true });
+  const rendered = [
+    await measure(renderingServer, { label: `${label} listing, rendered per request (data cache) \`${LISTING_PATH}\``, path: LISTING_PATH, kind: 'page' }),
+    await measure(renderingServer, { label: `${label} product page, rendered per request (data cache) \`${PRODUCT_PATH}\``, path: PRODUCT_PATH, kind: 'page' }),
+  ];
+  await renderingServer.stop();
+  const server = await startServer(`${name}-page-cache`, 'dist/src/server.js', env, '/readyz', { readLog: true });
+  const cached = [];
+  for (const [page, path] of [['home', HOME_PATH], ['listing', LISTING_PATH], ['product page', PRODUCT_PATH]] as const) {
+    cached.push(await measure(server, { label: `${label} ${page}, anonymous from the page-bytes cache \`${path}\``, path, kind: 'page-cache' }));
+  }
+  await server.stop();
+  return { rendered, cached };
 }
 
 /**
@@ -568,8 +588,12 @@ async function benchSearch(label: string, env: NodeJS.ProcessEnv): Promise<Measu
   return rows;
 }
 
-/** The section `npm run load` writes (between its markers) survives a new bench run. */
-function keptLoadSection(): string {
+/**
+ * The sections other scripts write into BENCHMARKS.md (`npm run load`, `weight`, `lighthouse`:
+ * each between its `<!-- name:start -->` and `<!-- name:end -->`) survive a new bench run, in
+ * the order they were in.
+ */
+function keptSections(): string {
   const current = (() => {
     try {
       return readFileSync(join(projectRoot, 'BENCHMARKS.md'), 'utf8');
@@ -577,8 +601,8 @@ function keptLoadSection(): string {
       return '';
     }
   })();
-  const found = /<!-- load:start -->[\s\S]*<!-- load:end -->/.exec(current);
-  return found ? `\n${found[0]}\n` : '';
+  const sections = [...current.matchAll(/<!-- ([\w-]+):start -->[\s\S]*?<!-- \1:end -->/g)].map((found) => found[0]);
+  return sections.map((section) => `\n${section}\n`).join('');
 }
 
 /** BENCH_ONLY=cart: just the cart and checkout rows, printed, BENCHMARKS.md left alone (for working on the cart). */
@@ -602,10 +626,11 @@ async function main(): Promise<void> {
   const loadPinned = pinLoadGenerator();
   const notes: string[] = [];
 
-  const bare = await benchBare();
+  const bareRows = await benchBare();
+  const bare = bareRows[0]!;
   const embedded = await benchStore('Embedded (PGlite)', childEnv({ DATA_DIR: join(tempRoot, 'embedded') }));
 
-  let postgres: Measurement[] = [];
+  let postgres: { rendered: Measurement[]; cached: Measurement[] } = { rendered: [], cached: [] };
   let scaled: Measurement[] = [];
   let cart: Measurement[] = [];
   let checkout: CheckoutMeasurement | undefined;
@@ -630,9 +655,11 @@ async function main(): Promise<void> {
     scaled = await benchSearch(`Postgres ${settings.scaledProducts / 1000}k`, env);
   }
 
-  const report = renderReport({ bare, rows: [bare, ...embedded, ...postgres, ...cart, ...scaled], postgresListing: postgres[0], scaled, cart, checkout, scaleNote, database, loadPinned, notes });
-  writeFileSync(join(projectRoot, 'BENCHMARKS.md'), report.markdown + keptLoadSection());
-  console.log(`\n${report.table}\n\n${report.aim}\n\n${report.cartAim}\n\n${report.checkoutAim}\n\n${report.searchAim}\n${notes.join('\n')}\nbench: wrote BENCHMARKS.md`);
+  const rows = [...bareRows, ...embedded.rendered, ...embedded.cached, ...postgres.rendered, ...postgres.cached, ...cart, ...scaled];
+  const pageCache = [...embedded.cached, ...postgres.cached];
+  const report = renderReport({ bare, rows, postgresListing: postgres.rendered[0], pageCache, scaled, cart, checkout, scaleNote, database, loadPinned, notes });
+  writeFileSync(join(projectRoot, 'BENCHMARKS.md'), report.markdown + keptSections());
+  console.log(`\n${report.table}\n\n${report.pageCacheAim}\n\n${report.aim}\n\n${report.cartAim}\n\n${report.checkoutAim}\n\n${report.searchAim}\n${notes.join('\n')}\nbench: wrote BENCHMARKS.md`);
 }
 
 // ---- the report ----
@@ -662,7 +689,7 @@ function renderTable(rows: Measurement[], bare: Measurement): string {
 }
 
 function aimVerdict(listing: Measurement | undefined, bare: Measurement): string {
-  const aim = `Aim: the uncached listing from Postgres at ≥ ${AIM.shareOfBare * 100} % of the bare handler's requests/s, p95 < ${AIM.p95Ms} ms at ${AIM.connections} connections.`;
+  const aim = `Aim: the uncached (rendered per request) listing from Postgres at ≥ ${AIM.shareOfBare * 100} % of the bare handler's requests/s, p95 < ${AIM.p95Ms} ms at ${AIM.connections} connections.`;
   if (!listing) return `${aim} **Not checked**: Postgres was not measured in this run.`;
   const share = listing.requestsPerSecond / bare.requestsPerSecond;
   const clean = listing.errors === 0 && listing.non2xx === 0;
@@ -674,6 +701,18 @@ function aimVerdict(listing: Measurement | undefined, bare: Measurement): string
   const met = share >= AIM.shareOfBare && listing.p95 < AIM.p95Ms && clean;
   const caveat = settings.connections === AIM.connections ? '' : ` (this run used ${settings.connections} connections, not ${AIM.connections})`;
   return `${aim} **${met ? 'Met' : 'Not met'}**${caveat}: ${checks.join('; ')}.`;
+}
+
+function pageCacheVerdict(rows: Measurement[], bare: Measurement): string {
+  const aim = `Aim (issue 9): anonymous catalog pages (home, listing, product) from the cache of precompressed bytes at ≥ ${PAGE_CACHE_AIM.shareOfBare * 100} % of the bare handler's requests/s in the same run.`;
+  if (rows.length === 0) return `${aim} **Not checked**: the page-cache rows did not run.`;
+  const verdicts = rows.map((row) => {
+    const share = row.requestsPerSecond / bare.requestsPerSecond;
+    const met = share >= PAGE_CACHE_AIM.shareOfBare && row.errors === 0 && row.non2xx === 0;
+    const clean = row.errors === 0 && row.non2xx === 0 ? '' : `, ${problems(row)}`;
+    return { met, text: `${row.target.replace(/, anonymous from the page-bytes cache/, '')}: ${(share * 100).toFixed(1)} % (${met ? 'met' : 'not met'}${clean})` };
+  });
+  return `${aim} **${verdicts.every((verdict) => verdict.met) ? 'Met' : 'Not met'}**: ${verdicts.map((verdict) => verdict.text).join('; ')}.`;
 }
 
 /** The scaled rows again with one connection: what each request costs without a queue. */
@@ -747,6 +786,7 @@ function renderReport(input: {
   bare: Measurement;
   rows: Measurement[];
   postgresListing: Measurement | undefined;
+  pageCache: Measurement[];
   scaled: Measurement[];
   cart: Measurement[];
   checkout: CheckoutMeasurement | undefined;
@@ -754,7 +794,7 @@ function renderReport(input: {
   database: BenchDatabase;
   loadPinned: boolean;
   notes: string[];
-}): { markdown: string; table: string; aim: string; searchAim: string; cartAim: string; checkoutAim: string } {
+}): { markdown: string; table: string; aim: string; pageCacheAim: string; searchAim: string; cartAim: string; checkoutAim: string } {
   const { bare, rows, database, loadPinned, notes } = input;
   const searchAim = searchAimVerdict(input.scaled);
   const cartAim = cartAimVerdict(input.cart);
@@ -762,6 +802,7 @@ function renderReport(input: {
   const cpus = os.cpus();
   const table = renderTable(rows, bare);
   const aim = aimVerdict(input.postgresListing, bare);
+  const pageCacheAim = pageCacheVerdict(input.pageCache, bare);
   const pinningText = pinning
     ? `Each server is its own Node process pinned to core ${SERVER_CORE} (\`taskset -c ${SERVER_CORE}\`); PGlite runs inside the store's process, so on that core too. ` +
       (loadPinned
@@ -788,7 +829,7 @@ function renderReport(input: {
     '',
     `- autocannon ${autocannonVersion()}, ${settings.connections} connections, no pipelining; per target a ${settings.warmupSeconds} s warm-up (discarded), then ${settings.durationSeconds} s measured. Targets run one after another, each server alone on its core. Override with BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_DURATION (seconds).`,
     `- ${pinningText}`,
-    `- Every request sends \`accept-encoding: br, gzip\`, as browsers do. Every page is rendered per request; the catalog data behind it comes from the store's catalog cache (in-memory store: no REDIS_URL) when the cache holds it, as in production.`,
+    `- Every request sends \`accept-encoding: br, gzip\`, as browsers do, and no cookie (an anonymous visitor). Rows marked "rendered per request" run a store with the page-bytes cache off (\`PAGE_CACHE_MB=0\`): each page is rendered and compressed again, from catalog data in the store's catalog cache (in-memory store: no REDIS_URL) when the cache holds it. Rows marked "from the page-bytes cache" run the store as in production: after the first request (and once per ${PAGE_BYTES_TTL_SECONDS} s TTL) an anonymous page is the cached compressed bytes, with fresh security headers, request id, request log and metrics per request. The search, suggestion and cart rows run with the page cache on; search results miss it like they miss the list cache (below).`,
     '- The store runs as in production, with its default `LOG_LEVEL=info` (one JSON line per request); the bench reads the child\'s stdout for the server times and keeps nothing else of it. No REDIS_URL (in-memory store); NODE_ENV unset.',
     '- requests/s is autocannon\'s mean of per-second counts; p50/p95/p99 are computed from the time of every response in the measured window. Errors (connection errors, timeouts) and non-2xx answers are counted and shown, never dropped.',
     '- Server time is what the store itself logs for each request (`ms` in its request log: from its first middleware until the response is handed to Node, so it includes waiting for the database and for the event loop behind the other connections\' requests, not the socket queue before the request is read); its p50/p95/p99 are over every request logged in the measured window.',
@@ -800,6 +841,8 @@ function renderReport(input: {
     '## Results',
     '',
     table,
+    '',
+    pageCacheAim,
     '',
     aim,
     '',
@@ -821,7 +864,7 @@ function renderReport(input: {
   ]
     .filter((line, index, all) => line !== '' || all[index - 1] !== '')
     .join('\n');
-  return { markdown, table, aim, searchAim, cartAim, checkoutAim };
+  return { markdown, table, aim, pageCacheAim, searchAim, cartAim, checkoutAim };
 }
 
 main()

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -47,6 +47,23 @@ function onStripePaymentPage(origins: string) {
 
 const MB = 1024 * 1024;
 
+/**
+ * Random bytes for CSP nonces, drawn 18 at a time from a pool refilled in bulk: one call into
+ * the system's CSPRNG per 227 responses instead of one each (it showed in profiles of cached
+ * pages). Every byte is used once.
+ */
+const NONCE_BYTES = 18;
+const noncePool = Buffer.alloc(NONCE_BYTES * 227);
+let noncePoolOffset = noncePool.length;
+function nextNonce(): string {
+  if (noncePoolOffset === noncePool.length) {
+    randomFillSync(noncePool);
+    noncePoolOffset = 0;
+  }
+  noncePoolOffset += NONCE_BYTES;
+  return noncePool.toString('base64', noncePoolOffset - NONCE_BYTES, noncePoolOffset);
+}
+
 /** Image uploads (/admin/products/:id/images) and catalog CSVs (/admin/products/import) may be larger than a form. */
 function requestSizeLimits(): MiddlewareHandler<AppEnv> {
   const limit = (maxSize: number, what: string) =>
@@ -92,7 +109,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
         scriptSrc: [
           "'self'",
           (c) => {
-            const nonce = randomBytes(18).toString('base64'); // 144 bits, no padding
+            const nonce = nextNonce(); // 144 bits, no padding
             c.set('cspNonce', nonce);
             return `'nonce-${nonce}'`;
           },

@@ -7,9 +7,20 @@ import type { AppEnv } from './context.js';
 const compressible = /^(text\/|application\/(json|javascript|xml|problem\+json)|image\/svg\+xml)/;
 const MIN_BYTES = 1024;
 
+/** Browsers send a handful of Accept-Encoding values, so each is parsed once (bounded, as clients may send anything). */
+const encodingChoices = new Map<string, 'br' | 'gzip' | undefined>();
+
 /** Picks the encoding from Accept-Encoding: brotli when offered, then gzip. */
 export function preferredEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | undefined {
   if (!acceptEncoding) return undefined;
+  if (encodingChoices.has(acceptEncoding)) return encodingChoices.get(acceptEncoding);
+  const choice = parseAcceptEncoding(acceptEncoding);
+  if (encodingChoices.size >= 64) encodingChoices.clear();
+  encodingChoices.set(acceptEncoding, choice);
+  return choice;
+}
+
+function parseAcceptEncoding(acceptEncoding: string): 'br' | 'gzip' | undefined {
   const offered = new Map(
     acceptEncoding.split(',').map((part) => {
       const [name = '', ...params] = part.trim().toLowerCase().split(';');

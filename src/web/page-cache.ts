@@ -62,6 +62,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   const entries = new Map<string, Entry>();
   const building = new Map<string, Promise<Entry | undefined>>();
   const lookups = processMetrics().cacheLookups;
+  const counted = { hit: lookups.labels({ cache: 'pages', result: 'hit' }), miss: lookups.labels({ cache: 'pages', result: 'miss' }) };
   let totalBytes = 0;
   let generation = 0;
   let hits = 0;
@@ -161,7 +162,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       if (options.maxBytes <= 0 || c.req.method !== 'GET') return next();
       const key = pageKey(c);
       const entry = lookup(key);
-      lookups.inc({ cache: 'pages', result: entry ? 'hit' : 'miss' });
+      counted[entry ? 'hit' : 'miss'].inc();
       if (entry) {
         hits++;
         c.header('Vary', 'HX-Request', { append: true });
