@@ -32,7 +32,6 @@ const sources = {
   'stripe-checkout.js': (publicDir: string) => join(publicDir, 'stripe-checkout.js'),
   'favicon.svg': (publicDir: string) => join(publicDir, 'favicon.svg'),
   'htmx.js': () => [require.resolve('htmx.org/dist/htmx.min.js'), require.resolve('htmx.org/dist/ext/hx-sse.min.js')],
-  'alpine.js': () => require.resolve('@alpinejs/csp/dist/cdn.min.js'),
 } as const;
 
 export type AssetName = keyof typeof sources;

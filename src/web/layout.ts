@@ -30,7 +30,6 @@ export function documentAssets(deps: Pick<AppDeps, 'assets'>): DocumentAssets {
   return {
     css: deps.assets.url('app.css'),
     htmx: deps.assets.url('htmx.js'),
-    alpine: deps.assets.url('alpine.js'),
     app: deps.assets.url('app.js'),
     favicon: deps.assets.url('favicon.svg'),
   };

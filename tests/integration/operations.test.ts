@@ -34,10 +34,10 @@ describe('health', () => {
 });
 
 describe('assets', () => {
-  it('serves fingerprinted htmx, Alpine and CSS from memory, cacheable forever', async () => {
+  it('serves fingerprinted htmx, our script and CSS from memory, cacheable forever', async () => {
     const page = await htmlOf(await ctx.app.request('/'));
     const urls = [...page.querySelectorAll('script[src]').map((s) => s.getAttribute('src')!), page.querySelector('link[rel=stylesheet]')!.getAttribute('href')!];
-    expect(urls).toHaveLength(4);
+    expect(urls).toHaveLength(3);
     for (const url of urls) {
       expect(url).toMatch(/^\/assets\/[a-z]+\.[\w-]{12}\.(js|css)$/);
       const response = await ctx.app.request(url, { headers: { 'Accept-Encoding': 'br' } });

@@ -50,7 +50,6 @@ describe('product pages for search engines', () => {
       'application/ld+json',
       expect.stringMatching(/^\/assets\/htmx\./),
       expect.stringMatching(/^\/assets\/app\./),
-      expect.stringMatching(/^\/assets\/alpine\./),
     ]);
   });
 });

@@ -70,7 +70,7 @@ export function Filters(props: ListingProps): JSX.Element {
   const priceValue = (field: 'min_price' | 'max_price', cents: number | undefined) =>
     problems.some((problem) => problem.field === field) ? '' : cents === undefined ? '' : centsToMajor(cents);
   return (
-    <details x-data="filters" class="rounded-xl border border-slate-200 bg-white lg:self-start" open>
+    <details data-filters class="rounded-xl border border-slate-200 bg-white lg:self-start" open>
       <summary class="flex cursor-pointer items-center gap-2 px-4 py-3 font-semibold text-slate-900 lg:hidden">
         <FilterIcon /> Filters
       </summary>

@@ -114,7 +114,7 @@ function imagesFor(images: ImageView[], variant: VariantView): ImageView[] {
 function Gallery({ images, productName }: { images: ImageView[]; productName: string }): JSX.Element {
   const [main] = images;
   return (
-    <div x-data="gallery" class="flex flex-col gap-3">
+    <div data-gallery class="flex flex-col gap-3">
       <ProductImage url={main?.url ?? null} alt={main?.alt || productName} eager class="rounded-2xl" />
       {images.length > 1 ? (
         <ul class="grid grid-cols-5 gap-2" aria-label="More pictures">
@@ -122,7 +122,6 @@ function Gallery({ images, productName }: { images: ImageView[]; productName: st
             <li>
               <a
                 href={image.url}
-                x-on:click="show"
                 data-gallery-index={String(index)}
                 class="thumb"
                 aria-current={index === 0 ? 'true' : 'false'}

@@ -3,7 +3,6 @@ import type { Children } from '@kitajs/html';
 export interface DocumentAssets {
   css: string;
   htmx: string;
-  alpine: string;
   app: string;
   favicon: string;
 }
@@ -73,7 +72,6 @@ export function Document({ title, siteName, meta = {}, assets, children }: Docum
           <link rel="stylesheet" href={assets.css} />
           <script src={assets.htmx} defer></script>
           <script src={assets.app} defer></script>
-          <script src={assets.alpine} defer></script>
           {(meta.scripts ?? []).map((src) => (
             <script src={src} defer></script>
           ))}

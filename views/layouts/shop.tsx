@@ -89,8 +89,8 @@ function Header({ layout }: { layout: LayoutProps }): JSX.Element {
         </a>
         <AccountLink account={layout.account} />
         {/* Without JavaScript the badge is a link to the cart; with it, it opens the mini-cart (public/app.js). */}
-        <div class="cart-menu" x-data="miniCart">
-          <a href="/cart" class="cart-link" aria-controls="mini-cart" aria-expanded="false" x-on:click="toggle">
+        <div class="cart-menu" data-mini-cart>
+          <a href="/cart" class="cart-link" aria-controls="mini-cart" aria-expanded="false">
             <BagIcon />
             <span class="sr-only">Cart, items:</span>
             <span id={CART_COUNT_ID} class="cart-count">
@@ -104,7 +104,7 @@ function Header({ layout }: { layout: LayoutProps }): JSX.Element {
           </div>
         </div>
         {/* A combobox (WAI-ARIA 1.2): htmx fetches the options as one types, public/app.js adds the keys. */}
-        <form action="/products" method="get" role="search" class="search-bar" x-data="combobox">
+        <form action="/products" method="get" role="search" class="search-bar" data-combobox>
           <label for="site-search" class="sr-only">
             Search products
           </label>
@@ -127,7 +127,6 @@ function Header({ layout }: { layout: LayoutProps }): JSX.Element {
               hx-target={`#${SUGGESTIONS_ID}`}
               hx-swap="innerHTML"
               hx-sync="this:replace"
-              x-on:keydown="onKey"
             />
             <ul id={SUGGESTIONS_ID} role="listbox" aria-label="Suggestions" class="suggestions" hidden></ul>
           </div>
