@@ -38,9 +38,9 @@ describe('load shedding while the event loop lags', () => {
 
   it('still answers health, readiness and metrics', async () => {
     lag = 10_000;
-    const [health, ready, metrics] = await Promise.all(['/healthz', '/readyz', '/metrics'].map((path) => ctx.app.request(path)));
+    const answers = await Promise.all(['/healthz', '/readyz', '/metrics'].map((path) => ctx.app.request(path)));
     lag = 0;
-    expect([health.status, ready.status, metrics.status]).toEqual([200, 200, 200]);
+    expect(answers.map((response) => response.status)).toEqual([200, 200, 200]);
   });
 
   it('serves normally at or under the threshold, and again as soon as the lag falls', async () => {
