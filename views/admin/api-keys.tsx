@@ -24,14 +24,14 @@ export function ApiKeysPage(props: ApiKeysPageProps): JSX.Element {
         Keys let other systems (a price comparison site, a product feed) read the catalog through the <a class="text-link" href="/api/v1/docs">JSON API</a>. A key can only read products and
         categories; it can never see customers, carts or orders.
       </p>
-      {props.created ? <NewKeyPanel {...props.created} /> : ''}
+      {props.created ? <NewKeyPanel secret={props.created.key} name={props.created.name} /> : ''}
       <CreateKeyForm values={props.values} errors={props.errors} />
       <KeyList keys={props.keys} />
     </AdminLayout>
   );
 }
 
-function NewKeyPanel({ key, name }: { key: string; name: string }): JSX.Element {
+function NewKeyPanel({ secret, name }: { secret: string; name: string }): JSX.Element {
   return (
     <section class="panel mb-6 border-emerald-300 bg-emerald-50" aria-labelledby="new-key-heading" data-new-api-key="shown-once">
       <h2 id="new-key-heading" class="section-title mb-2">
@@ -41,9 +41,9 @@ function NewKeyPanel({ key, name }: { key: string; name: string }): JSX.Element 
       <label for="new-api-key" class="label">
         The key
       </label>
-      <input id="new-api-key" class="input font-mono" type="text" readonly value={key} aria-describedby="new-api-key-hint" autocomplete="off" spellcheck="false" />
+      <input id="new-api-key" class="input font-mono" type="text" readonly value={secret} aria-describedby="new-api-key-hint" autocomplete="off" spellcheck="false" />
       <p id="new-api-key-hint" class="field-hint mt-1">
-        Click the field, select all (Ctrl+A or ⌘A) and copy (Ctrl+C or ⌘C). Send it as <code safe>{'Authorization: Bearer <key>'}</code>.
+        Click the field, select all (Ctrl+A or ⌘A) and copy (Ctrl+C or ⌘C). Send it as <code>{'Authorization: Bearer &lt;key&gt;'}</code>.
       </p>
     </section>
   );
@@ -112,11 +112,11 @@ function KeyRow({ item }: { item: ApiKeyListItem }): JSX.Element {
       <td>
         <span safe>{when.format(item.createdAt)}</span>
         <br />
-        <span class="text-sm text-slate-600" safe>
-          {item.createdBy ? `by ${item.createdBy}` : 'by a removed account'}
+        <span class="text-sm text-slate-600">
+          by <span safe>{item.createdBy ?? 'a removed account'}</span>
         </span>
       </td>
-      <td safe>{item.lastUsedAt ? when.format(item.lastUsedAt) : 'Never'}</td>
+      <td>{item.lastUsedAt ? when.format(item.lastUsedAt) : 'Never'}</td>
       <td>{item.revokedAt ? <RevokedPill at={item.revokedAt} /> : <RevokeControl item={item} />}</td>
     </tr>
   );

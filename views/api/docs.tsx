@@ -75,7 +75,7 @@ function Contents({ model }: { model: ApiDocsModel }): JSX.Element {
         <ul class="mt-2 space-y-1">
           {['Authentication', 'Errors', 'Pagination', 'Quotas', 'Versioning'].map((name) => (
             <li>
-              <a class="text-link" href={`#${name.toLowerCase()}`}>
+              <a class="text-link" href={`#${name.toLowerCase()}`} safe>
                 {name}
               </a>
             </li>

@@ -1,3 +1,4 @@
+import type { Children } from '@kitajs/html';
 import { problemType } from '../../src/api/problem.js';
 
 export interface ApiGuideProps {
@@ -19,10 +20,10 @@ export function ApiGuide(props: ApiGuideProps): JSX.Element {
   );
 }
 
-function GuideSection({ id, title, children }: { id: string; title: string; children: JSX.Element | JSX.Element[] | string }): JSX.Element {
+function GuideSection({ id, title, children }: { id: string; title: string; children: Children }): JSX.Element {
   return (
     <section id={id} aria-labelledby={`${id}-title`} class="panel max-w-none text-sm text-slate-800 [&_p]:mb-2 [&_p]:max-w-prose">
-      <h2 id={`${id}-title`} class="section-title mb-2">
+      <h2 id={`${id}-title`} class="section-title mb-2" safe>
         {title}
       </h2>
       {children}
@@ -34,7 +35,7 @@ function Authentication({ tokens }: ApiGuideProps): JSX.Element {
   return (
     <GuideSection id="authentication" title="Authentication">
       <p>
-        Send <code safe>{'Authorization: Bearer <token>'}</code>. The API never reads cookies, so it needs no CSRF token.
+        Send <code>{'Authorization: Bearer &lt;token&gt;'}</code>. The API never reads cookies, so it needs no CSRF token.
       </p>
       <ol class="mb-2 list-decimal space-y-1 pl-5">
         <li>
