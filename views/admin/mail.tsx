@@ -1,5 +1,5 @@
 import { MAIL_KINDS, MAIL_VIEWS, type MailCounts, type MailFilter, type MailRow, type MailView } from '../../src/mail/outbox-admin.js';
-import { Pagination } from '../components/pagination.js';
+import { ResultList } from './result-list.js';
 import { AdminLayout, type AdminLayoutProps } from '../layouts/admin.js';
 
 /** The results fragment's root: filters and paging swap only this. */
@@ -139,38 +139,23 @@ function MailFilters({ filter }: { filter: MailFilter }): JSX.Element {
 
 export function MailResults({ filter, rows, total, page, pageCount }: MailPageProps): JSX.Element {
   return (
-    <div id={MAIL_RESULTS_ID}>
-      <p class="mb-2 text-sm text-slate-600" role="status" data-result-count={String(total)} safe>
-        {`${total === 1 ? '1 message' : `${total} messages`}: ${viewLabels[filter.view].toLowerCase()}${filter.kind ? `, ${kindLabel(filter.kind).toLowerCase()}` : ''}`}
-      </p>
-      {rows.length === 0 ? (
-        <p class="panel text-slate-700">{filter.view === 'problems' ? 'Nothing has failed: every message went out or is on its way.' : 'No message matches these filters.'}</p>
-      ) : (
-        // Focusable, so a keyboard can scroll the table sideways on a phone.
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Messages">
-          <table class="data-table">
-            <caption class="sr-only">Messages, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Message</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last error</th>
-                <th scope="col">When</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <MailRowView row={row} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pagination page={page} pageCount={pageCount} hrefFor={(to) => mailHref(filter, to)} target={MAIL_RESULTS_ID} />
-    </div>
+    <ResultList
+      id={MAIL_RESULTS_ID}
+      total={total}
+      summary={`${total === 1 ? '1 message' : `${total} messages`}: ${viewLabels[filter.view].toLowerCase()}${filter.kind ? `, ${kindLabel(filter.kind).toLowerCase()}` : ''}`}
+      empty={filter.view === 'problems' ? 'Nothing has failed: every message went out or is on its way.' : 'No message matches these filters.'}
+      label="Messages"
+      caption="Messages, newest first"
+      columns={[{ label: 'Message' }, { label: 'Status' }, { label: 'Last error' }, { label: 'When' }, { label: 'Actions', hidden: true }]}
+      rowCount={rows.length}
+      page={page}
+      pageCount={pageCount}
+      hrefFor={(to) => mailHref(filter, to)}
+    >
+      {rows.map((row) => (
+        <MailRowView row={row} />
+      ))}
+    </ResultList>
   );
 }
 

@@ -2,7 +2,7 @@ import type { OrderListRow } from '../../src/orders/admin-orders.js';
 import { formatMoney } from '../../src/lib/money.js';
 import { orderStatuses, statusLabels } from '../../src/orders/status.js';
 import type { FieldErrors } from '../components/field.js';
-import { Pagination } from '../components/pagination.js';
+import { ResultList } from './result-list.js';
 import { AdminLayout, type AdminLayoutProps } from '../layouts/admin.js';
 
 /** The results fragment's root: filters, sorting and paging swap only this. */
@@ -117,48 +117,25 @@ function OrderFilters({ filters, errors }: OrderListProps): JSX.Element {
 }
 
 export function OrderResults({ filters, errors, rows, total, page, pageCount }: OrderListProps): JSX.Element {
-  const problems = Object.entries(errors);
   return (
-    <div id={ORDER_RESULTS_ID}>
-      {problems.map(([name, message]) => (
-        <p id={`filter-${name}-error`} class="field-error mb-2" role="alert" safe>
-          {message}
-        </p>
+    <ResultList
+      id={ORDER_RESULTS_ID}
+      errors={errors}
+      total={total}
+      summary={total === 1 ? '1 order' : `${total} orders`}
+      empty="No order matches these filters."
+      label="Orders"
+      caption="Orders, newest first"
+      columns={[{ label: 'Order' }, { label: 'Placed' }, { label: 'Customer' }, { label: 'Items', numeric: true }, { label: 'Total', numeric: true }, { label: 'Status' }, { label: 'Payment' }]}
+      rowCount={rows.length}
+      page={page}
+      pageCount={pageCount}
+      hrefFor={(to) => ordersHref(filters, to)}
+    >
+      {rows.map((row) => (
+        <OrderRow row={row} />
       ))}
-      <p class="mb-2 text-sm text-slate-600" role="status" data-result-count={String(total)} safe>
-        {total === 1 ? '1 order' : `${total} orders`}
-      </p>
-      {rows.length === 0 ? (
-        <p class="panel text-slate-700">No order matches these filters.</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="data-table">
-            <caption class="sr-only">Orders, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Placed</th>
-                <th scope="col">Customer</th>
-                <th scope="col" class="num">
-                  Items
-                </th>
-                <th scope="col" class="num">
-                  Total
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">Payment</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <OrderRow row={row} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pagination page={page} pageCount={pageCount} hrefFor={(to) => ordersHref(filters, to)} target={ORDER_RESULTS_ID} />
-    </div>
+    </ResultList>
   );
 }
 

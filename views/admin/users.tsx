@@ -1,6 +1,6 @@
 import type { UserFilterValues, UserListRow } from '../../src/accounts/customer-admin.js';
 import type { FieldErrors } from '../components/field.js';
-import { Pagination } from '../components/pagination.js';
+import { ResultList } from './result-list.js';
 import { AdminLayout, type AdminLayoutProps } from '../layouts/admin.js';
 
 /** The results fragment's root: filters and paging swap only this. */
@@ -92,63 +92,44 @@ function UserFilters({ filters, errors }: UserListProps): JSX.Element {
 
 export function UserResults({ filters, errors, rows, total, page, pageCount }: UserListProps): JSX.Element {
   return (
-    <div id={USER_RESULTS_ID}>
-      {Object.entries(errors).map(([name, message]) => (
-        <p id={`filter-${name}-error`} class="field-error mb-2" role="alert" safe>
-          {message}
-        </p>
+    <ResultList
+      id={USER_RESULTS_ID}
+      errors={errors}
+      total={total}
+      summary={total === 1 ? '1 account' : `${total} accounts`}
+      empty="No account matches these filters."
+      label="Accounts"
+      caption="Accounts, newest first"
+      columns={[{ label: 'Name' }, { label: 'E-mail' }, { label: 'Role' }, { label: 'Status' }, { label: 'Orders', numeric: true }, { label: 'Joined' }]}
+      rowCount={rows.length}
+      page={page}
+      pageCount={pageCount}
+      hrefFor={(to) => usersHref(filters, to)}
+    >
+      {rows.map((row) => (
+        <tr data-user-row={String(row.id)}>
+          <td>
+            <a href={`/admin/users/${row.id}`} class="text-link" safe>
+              {`${row.first_name} ${row.last_name}`.trim() || '(no name)'}
+            </a>
+          </td>
+          <td class="max-w-64 truncate" safe>
+            {row.email}
+          </td>
+          <td>{row.role === 'admin' ? 'Admin' : 'Customer'}</td>
+          <td>
+            <span class="status-pill" data-active={String(row.active)}>
+              {row.active ? 'Active' : 'Deactivated'}
+            </span>
+          </td>
+          <td class="num" safe>
+            {String(row.orders)}
+          </td>
+          <td class="whitespace-nowrap" safe>
+            {day.format(row.created_at)}
+          </td>
+        </tr>
       ))}
-      <p class="mb-2 text-sm text-slate-600" role="status" data-result-count={String(total)} safe>
-        {total === 1 ? '1 account' : `${total} accounts`}
-      </p>
-      {rows.length === 0 ? (
-        <p class="panel text-slate-700">No account matches these filters.</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="data-table">
-            <caption class="sr-only">Accounts, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Orders
-                </th>
-                <th scope="col">Joined</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr data-user-row={String(row.id)}>
-                  <td>
-                    <a href={`/admin/users/${row.id}`} class="text-link" safe>
-                      {`${row.first_name} ${row.last_name}`.trim() || '(no name)'}
-                    </a>
-                  </td>
-                  <td class="max-w-64 truncate" safe>
-                    {row.email}
-                  </td>
-                  <td>{row.role === 'admin' ? 'Admin' : 'Customer'}</td>
-                  <td>
-                    <span class="status-pill" data-active={String(row.active)}>
-                      {row.active ? 'Active' : 'Deactivated'}
-                    </span>
-                  </td>
-                  <td class="num" safe>
-                    {String(row.orders)}
-                  </td>
-                  <td class="whitespace-nowrap" safe>
-                    {day.format(row.created_at)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pagination page={page} pageCount={pageCount} hrefFor={(to) => usersHref(filters, to)} target={USER_RESULTS_ID} />
-    </div>
+    </ResultList>
   );
 }
