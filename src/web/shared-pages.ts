@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { CatalogCache } from '../catalog/catalog-cache.js';
@@ -53,11 +54,15 @@ async function looksAnonymous(deps: AppDeps, c: Parameters<MiddlewareHandler<App
  * would cost a round trip per page, which is what the page cache exists to avoid.
  */
 export function dropPagesOnCatalogChange(catalog: CatalogCache, live: LiveBus, pages: PageCache): void {
+  // Through Redis a process hears its own message too, a moment after it already dropped its
+  // pages; dropping them again would only throw away pages rendered from the new catalog.
+  const origin = randomUUID();
   catalog.onInvalidate(() => {
     pages.clear();
-    void live.publish(CATALOG_CHANGED_CHANNEL, { changed: true });
+    void live.publish(CATALOG_CHANGED_CHANNEL, { origin });
   });
-  live.subscribe(CATALOG_CHANGED_CHANNEL, () => {
+  live.subscribe(CATALOG_CHANGED_CHANNEL, (event) => {
+    if (event.origin === origin) return;
     catalog.forgetLocalCopies();
     pages.clear();
   });
