@@ -111,11 +111,11 @@ document.addEventListener('click', (event) => {
 });
 
 // Listing filters start open so they work without JavaScript; on a phone they fold away
-// so the products come first.
-document.addEventListener('DOMContentLoaded', () => {
-  if (!window.matchMedia('(max-width: 1023px)').matches) return;
+// so the products come first. At once, not on DOMContentLoaded: a deferred script runs when the
+// page is parsed, and folding before the first paint moves nothing the shopper saw (layout shift).
+if (window.matchMedia('(max-width: 1023px)').matches) {
   for (const filters of document.querySelectorAll('details[data-filters]')) filters.open = false;
-});
+}
 
 // The header's mini-cart: the badge is a link to /cart; with JavaScript a click opens a panel
 // that htmx fills from /cart/mini. Escape or a click elsewhere closes it.

@@ -23,7 +23,12 @@ interface PageScores {
   scores: Record<(typeof CATEGORIES)[number], number>;
   /** What cost points, by category: the failing audits' titles. */
   misses: string[];
+  /** Performance of every run, lowest first (the scores above are the median run's). */
+  performanceRuns: number[];
 }
+
+// Lighthouse's own advice for variance: several runs, the median. LIGHTHOUSE_RUNS overrides.
+const RUNS = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS ?? 3));
 
 /** Debian's Chromium with a debugging port Lighthouse connects to (it cannot download its own). */
 async function launchChromium(): Promise<{ port: number; close(): Promise<void> }> {
@@ -46,7 +51,7 @@ async function launchChromium(): Promise<{ port: number; close(): Promise<void> 
   throw new Error('Chromium did not open its debugging port');
 }
 
-async function score(port: number, url: string, name: string, path: string, cookie?: string): Promise<PageScores> {
+async function scoreOnce(port: number, url: string, name: string, path: string, cookie?: string): Promise<PageScores> {
   const result = await lighthouse(url + path, { port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES], ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}) });
   if (!result) throw new Error(`Lighthouse returned nothing for ${path}`);
   const { lhr } = result;
@@ -59,23 +64,35 @@ async function score(port: number, url: string, name: string, path: string, cook
       .filter((audit) => audit.score !== null && audit.score < 1)
       .map((audit) => `${id}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ''}`),
   );
-  return { name, path, scores, misses };
+  return { name, path, scores, misses, performanceRuns: [scores.performance] };
+}
+
+async function score(port: number, url: string, name: string, path: string, cookie?: string): Promise<PageScores> {
+  const runs: PageScores[] = [];
+  for (let run = 0; run < RUNS; run++) runs.push(await scoreOnce(port, url, name, path, cookie));
+  runs.sort((a, b) => a.scores.performance - b.scores.performance);
+  return { ...runs[Math.floor((runs.length - 1) / 2)]!, performanceRuns: runs.map((run) => run.scores.performance) };
 }
 
 function report(pages: PageScores[], started: Date): string {
-  const rows = pages.map((page) => `| ${page.name} | \`${page.path}\` | ${CATEGORIES.map((id) => page.scores[id]).join(' | ')} |`);
+  const rows = pages.map((page) => `| ${page.name} | \`${page.path}\` | ${CATEGORIES.map((id) => page.scores[id]).join(' | ')} | ${page.performanceRuns.join(', ')} |`);
   const misses = pages.filter((page) => page.misses.length).map((page) => `- ${page.name}: ${page.misses.join('; ')}`);
   return [
     '## Lighthouse (`npm run lighthouse`)',
     '',
-    `Written by \`npm run lighthouse\` (scripts/lighthouse.ts) on ${started.toISOString()}, Lighthouse ${LIGHTHOUSE_VERSION} driving Debian’s Chromium headless, with its default mobile settings (emulated phone screen, simulated slow 4G, 4× CPU slowdown), one run per page. The store: the production build (\`NODE_ENV=production\`, test payment provider) on a fresh embedded database with the demo catalog, on plain http at 127.0.0.1 (no https, so nothing about HSTS or certificates is measured). Cart and checkout hold one unit of the measured product. Machine: ${machineLine()}.`,
+    `Written by \`npm run lighthouse\` (scripts/lighthouse.ts) on ${started.toISOString()}, Lighthouse ${LIGHTHOUSE_VERSION} driving Debian’s Chromium headless, with its default mobile settings (emulated phone screen, simulated slow 4G, 4× CPU slowdown), ${RUNS} runs per page, the median run (by Performance) shown. The store: the production build (\`NODE_ENV=production\`, test payment provider) on a fresh embedded database with the demo catalog, on plain http at 127.0.0.1 (no https, so nothing about HSTS or certificates is measured). Cart and checkout hold one unit of the measured product. Machine: ${machineLine()}.`,
     '',
-    'Aim (issue 9): Performance ≥ 95; Accessibility, Best Practices and SEO 100. The demo catalog’s pictures are remote URLs that this offline machine cannot fetch, so pages are scored with their pictures failing to load.',
+    'Aim (issue 9): Performance ≥ 95; Accessibility, Best Practices and SEO 100. What stands in the way and stays, on purpose or because it is not the store’s to change:',
     '',
-    '| page | path | Performance | Accessibility | Best Practices | SEO |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '- Cart and checkout carry `noindex` (a shopper’s cart has no place in search results); Lighthouse’s SEO counts that as “blocked from indexing”.',
+    '- The demo catalog’s pictures are remote URLs that this offline machine cannot fetch: each failed load is a console error to Best Practices (checkout, with no pictures, scores 100).',
+    '- The stylesheet (8 KB compressed) is render-blocking: the CSP (docs/decisions/0002, 0006) allows no inline style, so no critical CSS can be inlined.',
+    '- Performance moves with the other work on the machine (see the load average below): Lighthouse multiplies the main-thread time it observes by 4, so Total Blocking Time swings from run to run; compare the runs’ spread.',
+    '',
+    '| page | path | Performance | Accessibility | Best Practices | SEO | Performance of each run |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
     ...rows,
-    ...(misses.length ? ['', 'Audits that cost points:', '', ...misses] : ['', 'No audit cost points.']),
+    ...(misses.length ? ['', 'Audits that cost points (median run):', '', ...misses] : ['', 'No audit cost points.']),
   ].join('\n');
 }
 

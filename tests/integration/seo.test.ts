@@ -48,8 +48,8 @@ describe('product pages for search engines', () => {
     expect(scripts.map((script) => script.getAttribute('src') ?? script.getAttribute('type'))).toEqual([
       'application/ld+json',
       'application/ld+json',
-      expect.stringMatching(/^\/assets\/htmx\./),
       expect.stringMatching(/^\/assets\/app\./),
+      expect.stringMatching(/^\/assets\/htmx\./),
     ]);
   });
 });

@@ -70,8 +70,9 @@ export function Document({ title, siteName, meta = {}, assets, children }: Docum
           <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
           <link rel="icon" href={assets.favicon} type="image/svg+xml" />
           <link rel="stylesheet" href={assets.css} />
-          <script src={assets.htmx} defer></script>
+          {/* Ours first: it folds the listing's filters on phones before anything is painted. */}
           <script src={assets.app} defer></script>
+          <script src={assets.htmx} defer></script>
           {(meta.scripts ?? []).map((src) => (
             <script src={src} defer></script>
           ))}
