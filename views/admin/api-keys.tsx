@@ -77,7 +77,7 @@ function KeyList({ keys }: { keys: ApiKeyListItem[] }): JSX.Element {
       {keys.length === 0 ? (
         <p class="panel text-slate-700">No keys yet.</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Key table">
           <table class="data-table">
             <thead>
               <tr>
@@ -137,10 +137,10 @@ function RevokeControl({ item }: { item: ApiKeyListItem }): JSX.Element {
       <summary class="text-link cursor-pointer whitespace-nowrap">
         <span class="status-pill coupon-active">Live</span> Revoke…
       </summary>
-      <form method="post" action={`/admin/api-keys/${item.id}/revoke`} class="mt-2 grid gap-2">
+      <form method="post" action={`/admin/api-keys/${item.id}/revoke`} class="mt-2 grid min-w-48 gap-2">
         <p class="text-sm text-slate-700">Anything using this key stops working at once. This cannot be undone.</p>
-        <button type="submit" class="btn-secondary">
-          Revoke “<span safe>{item.name}</span>”
+        <button type="submit" class="btn-secondary" aria-label={`Revoke the key ${item.name}`}>
+          Revoke this key
         </button>
       </form>
     </details>

@@ -52,8 +52,8 @@ export function ApiDocsPage(props: ApiDocsPageProps): JSX.Element {
           </p>
           <ApiGuide {...props} />
           {model.tags.map((tag) => (
-            <section aria-labelledby={tagAnchor(tag.name)} class="mb-8">
-              <h2 id={tagAnchor(tag.name)} class="section-title mb-3" safe>
+            <section aria-labelledby={tagAnchor(tag.name)} class="mb-8 scroll-mt-20">
+              <h2 id={tagAnchor(tag.name)} class="section-title mb-3 scroll-mt-20" safe>
                 {tag.name}
               </h2>
               {tag.operations.map((operation) => (
@@ -104,7 +104,7 @@ function Contents({ model }: { model: ApiDocsModel }): JSX.Element {
 
 function OperationCard({ operation }: { operation: OperationDoc }): JSX.Element {
   return (
-    <article id={operation.id} class="panel" aria-labelledby={`${operation.id}-title`} data-operation={operation.id}>
+    <article id={operation.id} class="panel scroll-mt-20" aria-labelledby={`${operation.id}-title`} data-operation={operation.id}>
       <h3 id={`${operation.id}-title`} class="mb-1 flex flex-wrap items-baseline gap-2 font-mono text-base font-semibold break-all text-slate-900">
         <span class={`rounded px-1.5 py-0.5 text-xs ${methodClass[operation.method] ?? 'bg-slate-100'}`} safe>
           {operation.method}
@@ -146,38 +146,36 @@ function OperationCard({ operation }: { operation: OperationDoc }): JSX.Element 
   );
 }
 
+/** Fields as a list rather than a table: long types and descriptions stay readable on a phone. */
 function Fields({ caption, fields, showWhere = false }: { caption: string; fields: FieldDoc[]; showWhere?: boolean }): JSX.Element {
   return (
-    <div class="table-wrap mt-3 mb-0">
-      <table class="data-table">
-        <caption class="px-3 py-2 text-left text-sm font-semibold text-slate-900" safe>
-          {caption}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            {showWhere ? <th scope="col">In</th> : ''}
-            <th scope="col">Type</th>
-            <th scope="col">Required</th>
-            <th scope="col">Description</th>
-          </tr>
-        </thead>
-        <tbody>
-          {fields.map((field) => (
-            <tr>
-              <td class="font-mono" safe>
+    <div class="mt-3 rounded-xl border border-slate-200" data-fields>
+      <h4 class="border-b border-slate-200 bg-slate-50 px-3 py-2 text-sm font-semibold text-slate-900" safe>
+        {caption}
+      </h4>
+      <ul class="divide-y divide-slate-200 text-sm">
+        {fields.map((field) => (
+          <li class="px-3 py-2">
+            <p class="flex flex-wrap items-baseline gap-x-2">
+              <code class="font-semibold text-slate-900" safe>
                 {field.name}
-              </td>
-              {showWhere ? <td safe>{field.where ?? ''}</td> : ''}
-              <td class="font-mono text-xs" safe>
-                {field.type}
-              </td>
-              <td>{field.required ? 'yes' : 'no'}</td>
-              <td safe>{field.description}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </code>
+              {showWhere ? <span class="text-xs text-slate-600" safe>{`in ${field.where ?? ''}`}</span> : ''}
+              <span class={field.required ? 'text-xs font-semibold text-red-800' : 'text-xs text-slate-600'}>{field.required ? 'required' : 'optional'}</span>
+            </p>
+            <p class="font-mono text-xs break-words text-slate-700" safe>
+              {field.type}
+            </p>
+            {field.description ? (
+              <p class="text-slate-700" safe>
+                {field.description}
+              </p>
+            ) : (
+              ''
+            )}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

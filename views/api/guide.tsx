@@ -22,7 +22,7 @@ export function ApiGuide(props: ApiGuideProps): JSX.Element {
 
 function GuideSection({ id, title, children }: { id: string; title: string; children: Children }): JSX.Element {
   return (
-    <section id={id} aria-labelledby={`${id}-title`} class="panel max-w-none text-sm text-slate-800 [&_p]:mb-2 [&_p]:max-w-prose">
+    <section id={id} aria-labelledby={`${id}-title`} class="panel max-w-none scroll-mt-20 text-sm text-slate-800 [&_p]:mb-2 [&_p]:max-w-prose">
       <h2 id={`${id}-title`} class="section-title mb-2" safe>
         {title}
       </h2>
@@ -70,7 +70,7 @@ function Errors({ problemTypes }: { problemTypes: Record<string, string> }): JSX
         list of <code>{'{ field, message }'}</code> where <code>field</code> names the place (<code>body.quantity</code>, <code>query.limit</code>, <code>path.id</code>). A refused request changes
         nothing. Unknown body fields are refused (400), not ignored.
       </p>
-      <div class="table-wrap mb-0">
+      <div class="table-wrap mb-0" tabindex="0" role="region" aria-label="Problem types in use">
         <table class="data-table">
           <caption class="px-3 py-2 text-left font-semibold">
             Problem types in use

@@ -90,7 +90,7 @@ describe('GET /api/v1/docs', () => {
     }
     const move = page.querySelector('[data-operation="changeOrderStatus"]')!;
     expect(move.text).toContain('Required: an access token.');
-    expect(move.querySelectorAll('caption').map((caption) => caption.text)).toEqual(['Parameters', 'Request body (application/json)']);
+    expect(move.querySelectorAll('[data-fields] h4').map((heading) => heading.text)).toEqual(['Parameters', 'Request body (application/json)']);
     expect(move.text).toMatch(/trackingNumber/);
     expect(move.text).toMatch(/"processing" \| "shipped" \| "delivered" \| "cancelled"/);
   });
