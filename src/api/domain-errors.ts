@@ -1,10 +1,11 @@
 import { CartError } from '../cart/carts.js';
 import { CancelError } from '../orders/cancel.js';
 import { CheckoutError } from '../orders/place-order.js';
+import { PaymentProviderError } from '../payments/index.js';
 import { ApiProblem, conflict, unprocessable } from './problem.js';
 
 /**
- * A domain refusal (CartError, CheckoutError, CancelError) as the problem the API answers, with
+ * A domain refusal (CartError, CheckoutError, CancelError, a payment provider's failure) as the problem the API answers, with
  * the domain's own words as its detail; anything else is not ours to translate.
  */
 export function domainProblem(error: unknown): ApiProblem | undefined {
@@ -13,6 +14,8 @@ export function domainProblem(error: unknown): ApiProblem | undefined {
     return error.status === 409 ? conflict(error.message) : unprocessable(error.message);
   }
   if (error instanceof CancelError) return conflict(error.message);
+  // The provider's own words may name its internals; the app only needs to know to try again.
+  if (error instanceof PaymentProviderError) return new ApiProblem(503, 'payment-provider-unavailable', 'Temporarily unavailable', 'The payment provider did not answer as expected. Nothing was charged; try again shortly.');
   return undefined;
 }
 

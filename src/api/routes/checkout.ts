@@ -87,12 +87,12 @@ export function registerCheckoutRoutes(api: ApiApp, deps: AppDeps): void {
   api.openapi(routes.intent, async (c) => {
     const { order } = await ownOrder(deps, me(c), c.req.valid('param').number);
     assertAwaitingPayment(order);
-    const payment = await startOrderPayment(db, payments, order);
+    const payment = await refusalsAsProblems(() => startOrderPayment(db, payments, order));
     const base = { orderNumber: order.number, amount: { amount: order.total_cents, currency: order.currency }, paymentId: payment.paymentId };
     if (payments.name === 'test') {
       return c.json({ ...base, provider: 'test' as const, testPayment: { path: `/api/v1/checkout/orders/${order.number}/test-payment`, cards: TEST_CARDS } }, 200);
     }
-    const clientSecret = payment.clientSecret ?? (await payments.retrievePayment(payment.paymentId)).clientSecret;
+    const clientSecret = payment.clientSecret ?? (await refusalsAsProblems(() => payments.retrievePayment(payment.paymentId))).clientSecret;
     if (!clientSecret || !payments.publishableKey) throw new ApiProblem(503, 'unavailable', 'Temporarily unavailable', 'Card payments are not set up on this store yet.');
     return c.json({ ...base, provider: 'stripe' as const, clientSecret, publishableKey: payments.publishableKey }, 200);
   });
@@ -103,7 +103,7 @@ export function registerCheckoutRoutes(api: ApiApp, deps: AppDeps): void {
     const { cardNumber } = c.req.valid('json');
     if (!isTestCardNumber(cardNumber)) throw unprocessable(TEST_CARD_PROBLEM, [{ field: 'body.cardNumber', message: TEST_CARD_PROBLEM }]);
     assertAwaitingPayment(order);
-    const outcome = await payWithTestCard(db, payments, order, cardNumber, noticesFor(deps));
+    const outcome = await refusalsAsProblems(() => payWithTestCard(db, payments, order, cardNumber, noticesFor(deps)));
     if (!outcome.paid) {
       if (outcome.released) await publishOrderChange(deps.live, order.number, 'cancelled');
       throw unprocessable(outcome.message, undefined, 'payment-declined');

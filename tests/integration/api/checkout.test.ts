@@ -219,6 +219,18 @@ describe('API checkout with Stripe', () => {
     expect(test.status).toBe(404);
     expect((await ctx.database.db.selectFrom('orders').select(['status', 'payment_id']).where('number', '=', number).executeTakeFirstOrThrow())).toEqual({ status: 'pending', payment_id: intent.body.paymentId });
   });
+
+  it('answers 503 (never 500) when Stripe fails, and the order still awaits payment', async () => {
+    const api = cookielessApi(ctx);
+    const { token } = await shopperWithCart(ctx);
+    const number = (await api.post('/checkout/orders', order(), keyed(token))).body.number as string;
+    stripe.failNextRequests(1);
+    const failed = await api.post(`/checkout/orders/${number}/payment-intent`, undefined, { token });
+    expect(failed.status).toBe(503);
+    expect(failed.body).toEqual(problem('payment-provider-unavailable'));
+    expect((await ctx.database.db.selectFrom('orders').select(['status', 'payment_id']).where('number', '=', number).executeTakeFirstOrThrow())).toEqual({ status: 'pending', payment_id: null });
+    expect((await api.post(`/checkout/orders/${number}/payment-intent`, undefined, { token })).status).toBe(200);
+  });
 });
 
 describe.runIf(process.env.DATABASE_URL)('API checkout on real Postgres', () => {
