@@ -25,6 +25,7 @@ export const PROBLEM_TYPES: Record<string, string> = {
   'weak-password': 'The new password is too short, too common or found in a breach.',
   'address-limit': 'The address book is full.',
   'payment-declined': 'The payment provider declined the card; nothing was charged and the cart is intact.',
+  'payment-provider-unavailable': 'The payment provider did not answer as expected; nothing was charged and the order still awaits payment. Try again shortly.',
   'idempotency-conflict': 'An Idempotency-Key was reused with a different request.',
   'rate-limited': 'A quota is spent: wait for Retry-After seconds.',
   unavailable: 'A dependency (database, Redis) is briefly unavailable: retry after Retry-After seconds.',
