@@ -112,6 +112,15 @@ describe('API keys in the back office', () => {
     expect(audit[1]).toMatchObject({ actor_user_id: admin.id });
   });
 
+  it.runIf(process.env.DATABASE_URL)('two staff revoking one key at once record one revocation (real Postgres)', async () => {
+    const { id } = await createKey('Raced feed');
+    const { cookie: other } = await signInAdmin(ctx, 'Katherine');
+    const answers = await Promise.all([post(`/admin/api-keys/${id}/revoke`, {}), post(`/admin/api-keys/${id}/revoke`, {}, other)]);
+    expect(answers.map((answer) => answer.status)).toEqual([303, 303]);
+    const audit = (await auditRows()).filter((event) => event.entity_id === String(id) && event.action === 'api_key.revoked');
+    expect(audit).toHaveLength(1);
+  });
+
   it('answers 404 for a key that does not exist or an id that is not one', async () => {
     expect((await post('/admin/api-keys/999999/revoke', {})).status).toBe(404);
     expect((await post('/admin/api-keys/abc/revoke', {})).status).toBe(404);

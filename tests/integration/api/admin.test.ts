@@ -212,6 +212,16 @@ describe('POST /admin/orders/{number}/status', () => {
     expect((await orderRow(number)).status).toBe('processing');
   });
 
+  it.runIf(process.env.DATABASE_URL)('two staff moving one order at once make one move: one 200, one 409, one audit row (real Postgres)', async () => {
+    const number = await paidOrder();
+    const other = (await issueTokens(db(), await insertStaff(), meta)).accessToken;
+    const answers = await Promise.all([move(number, { status: 'processing' }), api.post(`/admin/orders/${number}/status`, { status: 'processing' }, { token: other })]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    const order = await orderRow(number);
+    expect(order.status).toBe('processing');
+    expect((await auditFor('order', order.id)).filter((row) => row.action === 'order.status_changed')).toHaveLength(1);
+  });
+
   it('cancels an unpaid order', async () => {
     const number = await pendingOrder();
     const answer = await move(number, { status: 'cancelled' });
