@@ -1,6 +1,6 @@
 import type { CategoryNode } from '../../src/catalog/categories.js';
 import type { ImageView, ProductDetail, VariantView } from '../../src/catalog/products.js';
-import type { OptionGroup } from '../../src/catalog/variants.js';
+import { stockLevel, type OptionGroup } from '../../src/catalog/variants.js';
 import { breadcrumbData, productData } from '../../src/catalog/structured-data.js';
 import { percentOff } from '../../src/lib/money.js';
 import { Breadcrumbs } from '../components/breadcrumbs.js';
@@ -172,8 +172,9 @@ function OptionPicker({ group, slug }: { group: OptionGroup; slug: string }): JS
 }
 
 function StockStatus({ stock }: { stock: number }): JSX.Element {
-  if (stock <= 0) return <p class="font-semibold text-rose-700" data-stock-status="out">Sold out</p>;
-  if (stock <= 5)
+  const level = stockLevel(stock);
+  if (level === 'out') return <p class="font-semibold text-rose-700" data-stock-status="out">Sold out</p>;
+  if (level === 'low')
     return (
       <p class="font-semibold text-amber-800" data-stock-status="low">
         Only {stock} left in stock
