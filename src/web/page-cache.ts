@@ -101,7 +101,8 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     if (entry.small) return { payload: entry.variants.identity! };
     if (!wanted) {
       entry.identityAsked = true;
-      return { payload: entry.variants.identity ?? resize(key, entry, 'identity', identityOf(entry)) };
+      if (!entry.variants.identity) setVariant(key, entry, 'identity', identityOf(entry));
+      return { payload: entry.variants.identity! };
     }
     const held = entry.variants[wanted];
     if (held) return { payload: held, encoding: wanted };
@@ -111,13 +112,14 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       entry.small = true; // too small to be worth compressing: everyone gets the page as it is
       return made;
     }
-    resize(key, entry, wanted, made.payload);
+    setVariant(key, entry, wanted, made.payload);
     // Most visitors take brotli: the plain bytes (four to ten times larger) can be made again from it.
-    if (!entry.identityAsked && entry.variants.identity) resize(key, entry, 'identity', undefined);
+    if (!entry.identityAsked && entry.variants.identity) setVariant(key, entry, 'identity', undefined);
     return made;
   };
 
-  const resize = (key: string, entry: Entry, encoding: Encoding, bytes: Buffer | undefined): Buffer => {
+  /** Adds (or, with undefined, drops) one encoding of a page, keeping the byte count and the budget. */
+  const setVariant = (key: string, entry: Entry, encoding: Encoding, bytes: Buffer | undefined): void => {
     const change = (bytes?.byteLength ?? 0) - (entry.variants[encoding]?.byteLength ?? 0);
     if (bytes) entry.variants[encoding] = bytes;
     else delete entry.variants[encoding];
@@ -126,7 +128,6 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       totalBytes += change;
       evictUntilWithinBudget();
     }
-    return bytes!;
   };
 
   const keep = (key: string, entry: Entry) => {
