@@ -18,7 +18,7 @@ document.addEventListener('DOMContentLoaded', () => {
 
 // The few local behaviours, in plain JavaScript listening on the document, so markup that htmx
 // swaps in works without being set up again. (They were Alpine components; Alpine alone weighed
-// 21 KB compressed, which broke the 32 KB budget for a page's scripts: docs/decisions/0010.)
+// 21 KB compressed, which broke the 32 KB budget for a page's scripts: docs/decisions/0012.)
 
 // Product gallery: a thumbnail shows its picture in the large frame instead of opening it.
 document.addEventListener('click', (event) => {
