@@ -716,7 +716,9 @@ function pageCacheVerdict(rows: Measurement[], bare: Measurement): string {
     const share = row.requestsPerSecond / bare.requestsPerSecond;
     const met = share >= PAGE_CACHE_AIM.shareOfBare && row.errors === 0 && row.non2xx === 0;
     const clean = row.errors === 0 && row.non2xx === 0 ? '' : `, ${problems(row)}`;
-    return { met, text: `${row.target.replace(/, anonymous from the page-bytes cache/, '')}: ${(share * 100).toFixed(1)} % (${met ? 'met' : 'not met'}${clean})` };
+    // Requests/s swing with whatever else the machine runs; CPU per response is steadier, so it is shown beside.
+    const cpu = row.serverCpuMs !== undefined && bare.serverCpuMs ? `, ${(row.serverCpuMs / bare.serverCpuMs).toFixed(1)}× the bare handler's CPU per response` : '';
+    return { met, text: `${row.target.replace(/, anonymous from the page-bytes cache/, '')}: ${(share * 100).toFixed(1)} % (${met ? 'met' : 'not met'}${clean}${cpu})` };
   });
   return `${aim} **${verdicts.every((verdict) => verdict.met) ? 'Met' : 'Not met'}**: ${verdicts.map((verdict) => verdict.text).join('; ')}.`;
 }
