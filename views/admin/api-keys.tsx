@@ -81,11 +81,8 @@ function KeyList({ keys }: { keys: ApiKeyListItem[] }): JSX.Element {
           <table class="data-table">
             <thead>
               <tr>
-                <th scope="col">Name</th>
                 <th scope="col">Key</th>
-                <th scope="col">Access</th>
-                <th scope="col">Created (UTC)</th>
-                <th scope="col">Last used (UTC)</th>
+                <th scope="col">Made and used (UTC)</th>
                 <th scope="col">Status</th>
               </tr>
             </thead>
@@ -101,22 +98,34 @@ function KeyList({ keys }: { keys: ApiKeyListItem[] }): JSX.Element {
   );
 }
 
+/** Three columns, each stacking its details, so the table fits a phone without much scrolling. */
 function KeyRow({ item }: { item: ApiKeyListItem }): JSX.Element {
   return (
-    <tr data-api-key={String(item.id)}>
-      <td safe>{item.name}</td>
-      <td class="font-mono whitespace-nowrap" safe>
-        {`${item.displayPrefix}…`}
-      </td>
-      <td safe>{item.scopes.map((scope) => scopeText[scope] ?? scope).join(', ')}</td>
+    <tr data-api-key={String(item.id)} class="align-top">
       <td>
-        <span safe>{when.format(item.createdAt)}</span>
+        <span class="font-semibold break-words" safe>
+          {item.name}
+        </span>
         <br />
-        <span class="text-sm text-slate-600">
-          by <span safe>{item.createdBy ?? 'a removed account'}</span>
+        <span class="font-mono text-xs" safe>
+          {`${item.displayPrefix}…`}
+        </span>
+        <br />
+        <span class="text-xs text-slate-600" safe>
+          {item.scopes.map((scope) => scopeText[scope] ?? scope).join(', ')}
         </span>
       </td>
-      <td>{item.lastUsedAt ? when.format(item.lastUsedAt) : 'Never'}</td>
+      <td>
+        <span safe>{`Made ${when.format(item.createdAt)}`}</span>
+        <br />
+        <span class="text-slate-600">
+          by <span safe>{item.createdBy ?? 'a removed account'}</span>
+        </span>
+        <br />
+        <span data-last-used>
+          {item.lastUsedAt ? `Last used ${when.format(item.lastUsedAt)}` : 'Never used'}
+        </span>
+      </td>
       <td>{item.revokedAt ? <RevokedPill at={item.revokedAt} /> : <RevokeControl item={item} />}</td>
     </tr>
   );
@@ -137,7 +146,7 @@ function RevokeControl({ item }: { item: ApiKeyListItem }): JSX.Element {
       <summary class="text-link cursor-pointer whitespace-nowrap">
         <span class="status-pill coupon-active">Live</span> Revoke…
       </summary>
-      <form method="post" action={`/admin/api-keys/${item.id}/revoke`} class="mt-2 grid min-w-48 gap-2">
+      <form method="post" action={`/admin/api-keys/${item.id}/revoke`} class="mt-2 grid gap-2">
         <p class="text-sm text-slate-700">Anything using this key stops working at once. This cannot be undone.</p>
         <button type="submit" class="btn-secondary" aria-label={`Revoke the key ${item.name}`}>
           Revoke this key
