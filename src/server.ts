@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
@@ -15,6 +16,7 @@ import { createSessions } from './accounts/sessions.js';
 import { ensureAdmin, WeakPasswordError } from './accounts/users.js';
 import { createDevMailbox, createSmtpMailer } from './mail/mailer.js';
 import { createOutboxWorker } from './mail/outbox-worker.js';
+import { pruneSentMessages } from './mail/outbox.js';
 import { createSmsSender } from './sms/sms.js';
 import { createLiveBus } from './live/bus.js';
 import { publishOrderChange } from './live/order-events.js';
@@ -28,7 +30,7 @@ import { projectRoot } from './lib/paths.js';
 import { logSlowQueries } from './db/query-timing.js';
 import type { AppDeps, AppEnv } from './web/context.js';
 import { metricsRoutes } from './web/routes/metrics.js';
-import { startLagSampler } from './web/load-shedding.js';
+import { lagUnderLoad, startLagSampler } from './web/load-shedding.js';
 
 /** Boot: config → database (migrated) → store → app → listen; and an orderly shutdown. */
 async function main(): Promise<void> {
@@ -59,9 +61,11 @@ async function main(): Promise<void> {
   const sms = createSmsSender(config);
   const live = createLiveBus(config.REDIS_URL, { topic: `${config.REDIS_PREFIX}live`, onError: (error) => log.warn({ err: error }, 'live update not delivered') });
   const deps = { config, db: database.db, database, store, log, assets, catalog, sessions, mailer, payments, sms, live, isAcceptingTraffic: () => accepting };
-  // One event loop per process, so one sampler: the app sheds new requests while it lags (SHED_LAG_MS).
+  // One event loop per process, so one sampler: the app sheds new requests while it lags
+  // (SHED_LAG_MS) with many connections open (a lag with few is a pause, not overload).
   const lagSampler = startLagSampler();
-  const app = createApp(deps, { eventLoopLag: lagSampler.lag });
+  let openConnections = 0;
+  const app = createApp(deps, { eventLoopLag: lagUnderLoad(lagSampler.lag, () => openConnections) });
   // The outbox worker is the only sender of mail and texts; everything else queues.
   const outbox = createOutboxWorker({ db: database.db, mailer, sms, log, host: new URL(config.APP_URL).hostname });
   const jobs = startJobs(
@@ -82,10 +86,15 @@ async function main(): Promise<void> {
         everyMs: 5 * 60_000,
         run: () => remindIdleCarts(database.db, { idleHours: config.ABANDONED_CART_HOURS, notices: noticesFor({ config }) }),
       },
+      { name: 'prune-sent-mail', everyMs: 60 * 60_000, run: () => pruneSentMessages(database.db) },
     ],
     log,
   );
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.on('connection', (socket: Socket) => {
+    openConnections++;
+    socket.once('close', () => openConnections--);
+  });
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
   server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
     log.info({ url: config.APP_URL, database: database.kind, store: store.kind }, 'hyperstore is serving');

@@ -31,6 +31,22 @@ export function startLagSampler(intervalMs = 20, clock: () => number = () => per
   return { lag: () => Math.max(lastLateness, clock() - due), stop: () => clearInterval(timer) };
 }
 
+/**
+ * How many open connections make the process busy enough to shed. A lagging timer alone is not
+ * proof of overload: a garbage collection, or other programs on the machine taking the CPU,
+ * delay it too, and refusing the one shopper who is there then helps nobody. Overload means
+ * many connections waiting on a loop that is behind; a handful of browsers is not that.
+ */
+export const SHED_MIN_CONNECTIONS = 64;
+
+/**
+ * The lag to act on: the sampler's reading while at least `minConnections` connections are
+ * open, else none. server.ts counts the connections.
+ */
+export function lagUnderLoad(lag: EventLoopLag, openConnections: () => number, minConnections = SHED_MIN_CONNECTIONS): EventLoopLag {
+  return () => (openConnections() >= minConnections ? lag() : 0);
+}
+
 /** Probes and scrapes must answer however busy the process is: they are how operators see it. */
 const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
 const RETRY_AFTER_SECONDS = 2;
