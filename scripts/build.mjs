@@ -31,10 +31,21 @@ function run(command, args) {
   }
 }
 
+/** The stylesheet alone, when a view or the CSS changed since it was built (tests serve it). */
+export function buildStylesheetIfNeeded() {
+  const built = existsSync(css) ? statSync(css).mtimeMs : 0;
+  if (['views', 'public/app.js'].every((source) => newestMtime(join(root, source)) <= built)) return;
+  buildStylesheet();
+}
+
+function buildStylesheet() {
+  run('tailwindcss', ['--input', 'views/app.css', '--output', 'public/build/app.css', '--minify']);
+}
+
 export function build() {
   // From scratch: a view deleted from the sources must not live on as compiled JavaScript.
   rmSync(join(root, 'dist'), { recursive: true, force: true });
-  run('tailwindcss', ['--input', 'views/app.css', '--output', 'public/build/app.css', '--minify']);
+  buildStylesheet();
   run('tsc', ['--project', 'tsconfig.build.json']);
   writeFileSync(stamp, new Date().toISOString());
 }

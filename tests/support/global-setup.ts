@@ -7,6 +7,8 @@ import type { TestProject } from 'vitest/node';
 import { connectPostgres, fromPglite, pgliteOptions } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { adminQuery, databaseUrlFor, dropRunDatabases } from './postgres-admin.js';
+// @ts-expect-error: the build script is plain JavaScript, without type declarations
+import { buildStylesheetIfNeeded } from '../../scripts/build.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,6 +25,9 @@ declare module 'vitest' {
  * starts from a clean, fully migrated schema in well under a second.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Pages link the built stylesheet, and the page-weight budgets measure it: on a fresh clone
+  // (npm ci && npm test, no build yet) it is made here, in about a second.
+  buildStylesheetIfNeeded();
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   project.provide('runId', runId);
   const serverUrl = process.env.DATABASE_URL;
