@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * A small closed-loop HTTP driver for `npm run load`: autocannon replays fixed requests, but a
@@ -8,6 +9,7 @@ import { Agent, request } from 'node:http';
 
 export interface Answer {
   status: number;
+  retryAfter: string | undefined;
   location: string | undefined;
   setCookies: string[];
 }
@@ -76,6 +78,9 @@ export class VirtualUser {
         const cut = pair.indexOf('=');
         if (cut > 0) this.#cookies.set(pair.slice(0, cut), pair.slice(cut + 1));
       }
+      // A shopper shown "back in a moment" waits before trying again, as the page's Retry-After
+      // asks; a driver that came straight back would measure a stampede no browser makes.
+      if (answer.status === 503 && answer.retryAfter) await sleep(Math.min(10, Number(answer.retryAfter) || 1) * 1000);
       return answer;
     } catch {
       this.recorder.socketError(group, counted);
@@ -92,6 +97,7 @@ export class VirtualUser {
         response.on('end', () =>
           resolve({
             status: response.statusCode ?? 0,
+            retryAfter: response.headers['retry-after'],
             location: response.headers.location,
             setCookies: response.headers['set-cookie'] ?? [],
           }),
@@ -102,6 +108,13 @@ export class VirtualUser {
       outgoing.end(body);
     });
   }
+}
+
+/** Answers that did what was asked (2xx, 3xx): the store's goodput, which capacity is measured in. */
+export function successes(recorder: Recorder): number {
+  let count = 0;
+  for (const group of recorder.groups.values()) for (const [status, times] of group.statuses) if (status >= 200 && status < 400) count += times;
+  return count;
 }
 
 /** The p-th percentile (nearest rank) of sorted values. */
