@@ -12,8 +12,8 @@ import type { ApiEnv } from '../context.js';
 import { problemResponses, unprocessable } from '../problem.js';
 import { PasswordChangeInput, ProfileInput, UserSchema, userJson } from '../schemas/account.js';
 import { registerAddressRoutes } from './addresses.js';
+import { jsonBody } from '../content.js';
 
-const json = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const userAnswer = (description: string) => ({ description, content: { 'application/json': { schema: UserSchema } } });
 const tags = ['Account'];
 
@@ -46,7 +46,7 @@ export function registerAccountRoutes(api: ApiApp, deps: AppDeps): void {
       operationId: 'updateAccount',
       security: userSecurity,
       middleware: [requireUser()] as const,
-      request: { body: json(ProfileInput) },
+      request: { body: jsonBody(ProfileInput) },
       responses: { 200: userAnswer('The user as saved'), ...problemResponses(400, 401, 403, 413, 415, 429, 503) },
     }),
     async (c) => c.json(userJson(await updateProfile(db, me(c).id, c.req.valid('json'))), 200),
@@ -63,7 +63,7 @@ export function registerAccountRoutes(api: ApiApp, deps: AppDeps): void {
       operationId: 'changePassword',
       security: userSecurity,
       middleware: [requireUser()] as const,
-      request: { body: json(PasswordChangeInput) },
+      request: { body: jsonBody(PasswordChangeInput) },
       responses: { 204: { description: 'Changed; sign in again' }, ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503) },
     }),
     async (c) => {

@@ -8,8 +8,8 @@ import { requireUser, userSecurity } from '../auth.js';
 import type { ApiEnv } from '../context.js';
 import { notFound, problemResponses, unprocessable } from '../problem.js';
 import { Address, addressFormFrom, addressJson, SavedAddressInput } from '../schemas/account.js';
+import { jsonBody } from '../content.js';
 
-const json = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const addressAnswer = (description: string) => ({ description, content: { 'application/json': { schema: Address } } });
 const tags = ['Addresses'];
 
@@ -64,7 +64,7 @@ export function registerAddressRoutes(api: ApiApp, deps: AppDeps): void {
       summary: 'Save an address',
       description: `At most ${MAX_ADDRESSES_PER_USER} (422 beyond). The first address saved becomes the default shipping address.`,
       operationId: 'createAddress',
-      request: { body: json(SavedAddressInput) },
+      request: { body: jsonBody(SavedAddressInput) },
       responses: { 201: addressAnswer('Saved'), ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503) },
     }),
     async (c) => {
@@ -106,7 +106,7 @@ export function registerAddressRoutes(api: ApiApp, deps: AppDeps): void {
       summary: 'Replace one of your addresses',
       description: 'Every field is replaced, as the page\'s form does: `isDefaultShipping` true makes it the default; false or absent on the default leaves you with none.',
       operationId: 'updateAddress',
-      request: { params: AddressId, body: json(SavedAddressInput) },
+      request: { params: AddressId, body: jsonBody(SavedAddressInput) },
       responses: { 200: addressAnswer('Saved'), ...problemResponses(400, 401, 403, 404, 413, 415, 429, 503) },
     }),
     async (c) => {

@@ -30,10 +30,9 @@ import {
   UserIdParam,
   UserStatusInput,
 } from '../schemas/admin.js';
+import { jsonAnswer, jsonBody } from '../content.js';
 
 const tags = ['Staff'];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
 const listOrders = createRoute({
   method: 'get',
@@ -44,7 +43,7 @@ const listOrders = createRoute({
   security: userSecurity,
   middleware: [requireStaff()] as const,
   request: { query: AdminOrderQuery },
-  responses: { 200: json(pageOf(AdminOrder).openapi('AdminOrderPage'), 'A page of orders'), ...problemResponses(400, 401, 403, 429, 503) },
+  responses: { 200: jsonAnswer('A page of orders', pageOf(AdminOrder).openapi('AdminOrderPage')), ...problemResponses(400, 401, 403, 429, 503) },
 });
 
 const getOrder = createRoute({
@@ -56,7 +55,7 @@ const getOrder = createRoute({
   security: userSecurity,
   middleware: [requireStaff()] as const,
   request: { params: OrderNumberParam },
-  responses: { 200: json(AdminOrderDetail, 'The order'), ...problemResponses(400, 401, 403, 404, 429, 503) },
+  responses: { 200: jsonAnswer('The order', AdminOrderDetail), ...problemResponses(400, 401, 403, 404, 429, 503) },
 });
 
 const changeOrderStatusRoute = createRoute({
@@ -68,8 +67,8 @@ const changeOrderStatusRoute = createRoute({
   operationId: 'changeOrderStatus',
   security: userSecurity,
   middleware: [requireStaff()] as const,
-  request: { params: OrderNumberParam, body: body(OrderStatusInput) },
-  responses: { 200: json(AdminOrderDetail, 'The order after the move'), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
+  request: { params: OrderNumberParam, body: jsonBody(OrderStatusInput) },
+  responses: { 200: jsonAnswer('The order after the move', AdminOrderDetail), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
 });
 
 const listUsers = createRoute({
@@ -81,7 +80,7 @@ const listUsers = createRoute({
   security: userSecurity,
   middleware: [requireStaff()] as const,
   request: { query: AdminUserQuery },
-  responses: { 200: json(pageOf(AdminUser).openapi('AdminUserPage'), 'A page of accounts'), ...problemResponses(400, 401, 403, 429, 503) },
+  responses: { 200: jsonAnswer('A page of accounts', pageOf(AdminUser).openapi('AdminUserPage')), ...problemResponses(400, 401, 403, 429, 503) },
 });
 
 const changeUserStatus = createRoute({
@@ -93,8 +92,8 @@ const changeUserStatus = createRoute({
   operationId: 'changeUserStatus',
   security: userSecurity,
   middleware: [requireStaff()] as const,
-  request: { params: UserIdParam, body: body(UserStatusInput) },
-  responses: { 200: json(AdminUserAccount, 'The account after the change'), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429, 503) },
+  request: { params: UserIdParam, body: jsonBody(UserStatusInput) },
+  responses: { 200: jsonAnswer('The account after the change', AdminUserAccount), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429, 503) },
 });
 
 /** Staff tools over the API: the back office's order and account screens, as JSON. */

@@ -17,11 +17,11 @@ import { requireUser, userSecurity } from '../auth.js';
 import type { ApiEnv } from '../context.js';
 import { ApiProblem, problemResponses, unprocessable } from '../problem.js';
 import { ForgotPasswordInput, LoginInput, MessageSchema, RefreshInput, RegisterInput, ResetPasswordInput, SessionSchema, userJson } from '../schemas/account.js';
+import { jsonBody } from '../content.js';
 
 /** The HTML side's words: the same answer whether or not the address has an account. */
 const CHECK_YOUR_MAIL = 'If that address can be used, we have sent it an e-mail. Follow the link in it to continue.';
 
-const json = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const tags = ['Auth'];
 
 /** Sign-up, sign-in with bearer tokens, refresh, sign-out and password reset for the apps. */
@@ -54,7 +54,7 @@ export function registerAuthRoutes(api: ApiApp, deps: AppDeps): void {
         'Sends a link to confirm the address and answers 202 the same way whether or not the address already has an account (its owner is e-mailed instead), so the answer reveals nothing. Sign in with POST /auth/login afterwards.',
       operationId: 'register',
       middleware: [authBudget, limiter('register', 20)] as const,
-      request: { body: json(RegisterInput) },
+      request: { body: jsonBody(RegisterInput) },
       responses: { 202: { description: 'Accepted: check your e-mail', content: { 'application/json': { schema: MessageSchema } } }, ...problemResponses(400, 401, 413, 415, 422, 429, 503) },
     }),
     async (c) => {
@@ -81,7 +81,7 @@ export function registerAuthRoutes(api: ApiApp, deps: AppDeps): void {
         'With two-step verification on, a request without `code` is refused with 401 of type mfa-required; send the password again with the code. Failures (a wrong code too) count against the same lock as the sign-in page.',
       operationId: 'login',
       middleware: [authBudget] as const,
-      request: { body: json(LoginInput) },
+      request: { body: jsonBody(LoginInput) },
       responses: { 200: { description: 'Signed in', content: { 'application/json': { schema: SessionSchema } } }, ...problemResponses(400, 401, 413, 415, 429, 503) },
     }),
     async (c) => {
@@ -110,7 +110,7 @@ export function registerAuthRoutes(api: ApiApp, deps: AppDeps): void {
       // Not under the sign-in pages' budget: a refresh token cannot be guessed, and every app
       // behind one carrier NAT address refreshing each 15 minutes would soon spend it. The
       // API's own per-IP quota still applies.
-      request: { body: json(RefreshInput) },
+      request: { body: jsonBody(RefreshInput) },
       responses: { 200: { description: 'A new pair', content: { 'application/json': { schema: SessionSchema } } }, ...problemResponses(400, 401, 413, 415, 429, 503) },
     }),
     async (c) => {
@@ -152,7 +152,7 @@ export function registerAuthRoutes(api: ApiApp, deps: AppDeps): void {
       description: 'Answers 202 the same way whether or not the address has an account.',
       operationId: 'forgotPassword',
       middleware: [authBudget, limiter('forgot-password', 20)] as const,
-      request: { body: json(ForgotPasswordInput) },
+      request: { body: jsonBody(ForgotPasswordInput) },
       responses: { 202: { description: 'Accepted: check your e-mail', content: { 'application/json': { schema: MessageSchema } } }, ...problemResponses(400, 401, 413, 415, 429, 503) },
     }),
     (c) => {
@@ -172,7 +172,7 @@ export function registerAuthRoutes(api: ApiApp, deps: AppDeps): void {
       description: 'Signs the account out everywhere (browsers and API tokens). Two-step verification still applies at the next sign-in.',
       operationId: 'resetPassword',
       middleware: [authBudget, limiter('reset-password', 30)] as const,
-      request: { body: json(ResetPasswordInput) },
+      request: { body: jsonBody(ResetPasswordInput) },
       responses: { 204: { description: 'The password is changed' }, ...problemResponses(400, 401, 413, 415, 422, 429, 503) },
     }),
     async (c) => {

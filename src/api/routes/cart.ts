@@ -13,15 +13,14 @@ import type { ApiEnv } from '../context.js';
 import { refusalsAsProblems } from '../domain-errors.js';
 import { notFound, problemResponses } from '../problem.js';
 import { AddItemInput, Cart, CartChange, cartJson, CouponInput, LineIdParam, SetQuantityInput } from '../schemas/cart.js';
+import { jsonAnswer, jsonBody } from '../content.js';
 
 const tags = ['Cart'];
-const json = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
-const answer = <T>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 const member = 'The signed-in user’s cart, the same one the shop shows them. The API has no guest carts: sign in first.';
 const common = { tags, security: userSecurity, middleware: requireUser() };
 
 const routes = {
-  get: createRoute({ ...common, method: 'get', path: '/cart', summary: 'The cart', description: `${member} Shipping and tax are estimated for the store’s country, as on the cart page.`, operationId: 'getCart', responses: { 200: answer('The cart', Cart), ...problemResponses(401, 403, 429, 503) } }),
+  get: createRoute({ ...common, method: 'get', path: '/cart', summary: 'The cart', description: `${member} Shipping and tax are estimated for the store’s country, as on the cart page.`, operationId: 'getCart', responses: { 200: jsonAnswer('The cart', Cart), ...problemResponses(401, 403, 429, 503) } }),
   add: createRoute({
     ...common,
     method: 'post',
@@ -29,8 +28,8 @@ const routes = {
     summary: 'Put a variant in the cart',
     description: `${member} Adding a variant already in the cart adds to its line. More than the stock is capped (limitedTo says so); a sold-out or withdrawn variant is refused with 409.`,
     operationId: 'addCartItem',
-    request: { body: json(AddItemInput) },
-    responses: { 201: answer('Added', CartChange), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
+    request: { body: jsonBody(AddItemInput) },
+    responses: { 201: jsonAnswer('Added', CartChange), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
   }),
   update: createRoute({
     ...common,
@@ -39,8 +38,8 @@ const routes = {
     summary: 'Change a line’s quantity',
     description: `${member} 0 removes the line. More than the stock is capped (limitedTo says so).`,
     operationId: 'updateCartItem',
-    request: { params: LineIdParam, body: json(SetQuantityInput) },
-    responses: { 200: answer('Changed', CartChange), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
+    request: { params: LineIdParam, body: jsonBody(SetQuantityInput) },
+    responses: { 200: jsonAnswer('Changed', CartChange), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
   }),
   remove: createRoute({ ...common, method: 'delete', path: '/cart/items/{lineId}', summary: 'Remove a line', description: member, operationId: 'removeCartItem', request: { params: LineIdParam }, responses: { 204: { description: 'Removed' }, ...problemResponses(400, 401, 403, 404, 429, 503) } }),
   clear: createRoute({ ...common, method: 'delete', path: '/cart', summary: 'Empty the cart', description: `${member} Lines saved for later stay; the coupon goes.`, operationId: 'clearCart', responses: { 204: { description: 'Emptied' }, ...problemResponses(401, 403, 429, 503) } }),
@@ -51,10 +50,10 @@ const routes = {
     summary: 'Apply a coupon',
     description: `${member} An unknown, expired or used-up code is refused with 422. A coupon the cart does not reach the minimum of is kept, and the cart says why it gives nothing yet.`,
     operationId: 'applyCoupon',
-    request: { body: json(CouponInput) },
-    responses: { 200: answer('The cart with the coupon', Cart), ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503) },
+    request: { body: jsonBody(CouponInput) },
+    responses: { 200: jsonAnswer('The cart with the coupon', Cart), ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503) },
   }),
-  dropCoupon: createRoute({ ...common, method: 'delete', path: '/cart/coupon', summary: 'Remove the coupon', description: member, operationId: 'removeCoupon', responses: { 200: answer('The cart without a coupon', Cart), ...problemResponses(401, 403, 429, 503) } }),
+  dropCoupon: createRoute({ ...common, method: 'delete', path: '/cart/coupon', summary: 'Remove the coupon', description: member, operationId: 'removeCoupon', responses: { 200: jsonAnswer('The cart without a coupon', Cart), ...problemResponses(401, 403, 429, 503) } }),
 };
 
 /** The signed-in user's cart through the same commands as the shop's cart page (src/cart). */

@@ -21,10 +21,9 @@ import { CheckoutInput, IdempotencyHeader, Order, OrderNumberParam, orderJson, P
 import { checkoutOrderInput } from './checkout-input.js';
 import { ownOrder } from './orders.js';
 import { idempotentCheckouts } from './checkout-idempotency.js';
+import { jsonAnswer, jsonBody } from '../content.js';
 
 const common = { tags: ['Checkout'], security: userSecurity, middleware: requireUser() };
-const json = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
-const answer = <T>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 
 const routes = {
   place: createRoute({
@@ -35,8 +34,8 @@ const routes = {
     description:
       'Prices, stock, shipping, tax and the coupon are the server’s, checked again as the order is placed; the stock is held for 30 minutes. Idempotency-Key is required: the same key again (within 24 hours) answers the same order with Idempotent-Replayed: true, and the same key with another body is refused with 422. An order whose payment was declined is cancelled: place a new one, with a new key.',
     operationId: 'placeOrder',
-    request: { headers: IdempotencyHeader, body: json(CheckoutInput) },
-    responses: { 201: answer('The order, awaiting payment', Order), ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429, 503) },
+    request: { headers: IdempotencyHeader, body: jsonBody(CheckoutInput) },
+    responses: { 201: jsonAnswer('The order, awaiting payment', Order), ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429, 503) },
   }),
   intent: createRoute({
     ...common,
@@ -46,7 +45,7 @@ const routes = {
     description: 'Stripe: the PaymentIntent’s id and client secret and the publishable key, for the Payment Sheet; the webhook then marks the order paid. The test provider: where to post a test card number. Asking again gives the same payment.',
     operationId: 'createPaymentIntent',
     request: { params: OrderNumberParam },
-    responses: { 200: answer('How to pay', PaymentIntent), ...problemResponses(400, 401, 403, 404, 409, 429, 503) },
+    responses: { 200: jsonAnswer('How to pay', PaymentIntent), ...problemResponses(400, 401, 403, 404, 409, 429, 503) },
   }),
   testPayment: createRoute({
     ...common,
@@ -55,8 +54,8 @@ const routes = {
     summary: 'Pay with a test card (test provider only)',
     description: `Only while the store runs the built-in test provider (404 otherwise): ${TEST_CARDS.succeeds} pays, ${TEST_CARDS.declined} is declined, ${TEST_CARDS.insufficientFunds} is declined for insufficient funds. A decline (422) cancels the order, releases its stock and leaves the cart as it was.`,
     operationId: 'payWithTestCard',
-    request: { params: OrderNumberParam, body: json(TestPaymentInput) },
-    responses: { 200: answer('The paid order', Order), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
+    request: { params: OrderNumberParam, body: jsonBody(TestPaymentInput) },
+    responses: { 200: jsonAnswer('The paid order', Order), ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
   }),
 };
 

@@ -13,9 +13,9 @@ import { refusalsAsProblems } from '../domain-errors.js';
 import { notFound, problemResponses } from '../problem.js';
 import { PageQuery } from '../schemas/catalog.js';
 import { Order, OrderList, OrderNumberParam, orderJson, orderSummaryJson } from '../schemas/orders.js';
+import { jsonAnswer } from '../content.js';
 
 const common = { tags: ['Orders'], security: userSecurity, middleware: requireUser() };
-const answer = <T>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 
 const routes = {
   list: createRoute({
@@ -25,7 +25,7 @@ const routes = {
     summary: 'My orders, newest first',
     operationId: 'listOrders',
     request: { query: z.object(PageQuery) },
-    responses: { 200: answer('One page of orders', OrderList), ...problemResponses(400, 401, 403, 429, 503) },
+    responses: { 200: jsonAnswer('One page of orders', OrderList), ...problemResponses(400, 401, 403, 429, 503) },
   }),
   get: createRoute({
     ...common,
@@ -35,7 +35,7 @@ const routes = {
     description: 'Lines, totals, status, history and tracking, as the order page shows them. Another user’s order answers 404.',
     operationId: 'getOrder',
     request: { params: OrderNumberParam },
-    responses: { 200: answer('The order', Order), ...problemResponses(400, 401, 403, 404, 429, 503) },
+    responses: { 200: jsonAnswer('The order', Order), ...problemResponses(400, 401, 403, 404, 429, 503) },
   }),
   cancel: createRoute({
     ...common,
@@ -45,7 +45,7 @@ const routes = {
     description: 'As on the order page: awaiting payment, it is cancelled and its stock released; paid and not yet prepared, it is refunded in full. Later, 409 says why not.',
     operationId: 'cancelOrder',
     request: { params: OrderNumberParam },
-    responses: { 200: answer('The cancelled order', Order), ...problemResponses(400, 401, 403, 404, 409, 429, 503) },
+    responses: { 200: jsonAnswer('The cancelled order', Order), ...problemResponses(400, 401, 403, 404, 409, 429, 503) },
   }),
 };
 
