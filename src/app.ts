@@ -1,12 +1,13 @@
 import { randomFillSync } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { compression } from './web/compression.js';
 import type { AppDeps, AppEnv } from './web/context.js';
 import { crossSiteRequestGuard } from './web/csrf.js';
 import { errorHandler, notFoundPage } from './web/errors.js';
-import { requestLog } from './web/request-log.js';
+import { requestIds, requestLog } from './web/request-log.js';
+import { fastSharedPages } from './web/fast-pages.js';
+import { sessionCookie } from './web/session.js';
 import { serverTiming } from './web/server-timing.js';
 import { requestMetrics } from './web/metrics.js';
 import { metricsRoutes } from './web/routes/metrics.js';
@@ -93,8 +94,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   dropPagesOnCatalogChange(deps.catalog, deps.live, pages);
 
   // Order matters and is read top to bottom.
+  // First: a cached catalog page for an anonymous visitor skips everything below (fast-pages.ts).
+  app.use(fastSharedPages(pages, { log: deps.log, sessionCookieName: sessionCookie(deps).name }));
   if (deps.config.SERVER_TIMING ?? !deps.config.isProduction) app.use(serverTiming());
-  app.use(requestId({ limitLength: 64 }));
+  app.use(requestIds());
   app.use(requestLog(deps.log));
   app.use(requestMetrics());
   app.route('/', metricsRoutes(deps)); // before sessions: a scrape touches no session

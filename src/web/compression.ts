@@ -129,7 +129,7 @@ export function compression(): MiddlewareHandler<AppEnv> {
 }
 
 /** If-None-Match holds this entity tag (compared weakly, as RFC 9110 asks for GET), or "*". */
-function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));

@@ -40,6 +40,8 @@ export interface AppEnv {
     bodyEncoded: boolean;
     /** This response's CSP nonce, for the rare view that needs an inline script (decision 0006). */
     cspNonce: string;
+    /** This answer is a page from the page cache, the same for every anonymous visitor (fast-pages.ts learns its headers). */
+    sharedPage: boolean;
     /** Who may keep the page: anyone (catalog), only this browser (signed in), nobody (account screens). */
     pageCaching: 'shared' | 'private' | 'no-store';
     /** The signed-in user and their session, when there is one. */
