@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AddressInput } from '../accounts/account-forms.js';
 import { calculateCartTotals, type PricingContext } from '../cart/cart-totals.js';
-import { lineFlags, loadCart } from '../cart/cart-view.js';
+import { lineFlags, loadCart, type CartLineView } from '../cart/cart-view.js';
 import { couponProblem } from '../cart/coupons.js';
 import type { DbOrTx } from '../db/database.js';
 import type { Order } from '../db/schema-orders.js';
@@ -48,6 +48,9 @@ export function newOrderNumber(): string {
  * - a usage-limited coupon's row is locked, so its last use goes to exactly one order;
  * - variants are locked in id order (no deadlocks between carts) and each is decremented by a
  *   conditional UPDATE (`stock >= n`): stock never goes below zero and is never oversold.
+ *   That is the transaction's last statement: a best-seller's row is the one lock every buyer
+ *   queues for, and each statement held under it (each a round trip through a busy event
+ *   loop) would make the queue longer.
  */
 export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ order: Order; reused: boolean }> {
   return db.transaction().execute(async (trx) => {
@@ -87,26 +90,9 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ 
       if (problem) throw new CheckoutError(`${problem} Remove the coupon to go on.`);
     }
 
-    const byVariant = [...cart.lines].sort((a, b) => a.variantId - b.variantId);
-    await trx
-      .selectFrom('product_variants')
-      .select('id')
-      .where('id', 'in', byVariant.map((line) => line.variantId))
-      .orderBy('id')
-      .forUpdate()
-      .execute();
     // The stock history (a trigger, decision 0009) records the decrements below as this order's sale.
     const number = newOrderNumber();
     await sql`SELECT set_config('hyperstore.stock_reason', 'sale', true), set_config('hyperstore.stock_note', ${number}, true), set_config('hyperstore.actor_user_id', '', true)`.execute(trx);
-    for (const line of byVariant) {
-      const taken = await trx
-        .updateTable('product_variants')
-        .set({ stock: sql`stock - ${line.quantity}` })
-        .where('id', '=', line.variantId)
-        .where('stock', '>=', line.quantity)
-        .executeTakeFirst();
-      if (taken.numUpdatedRows === 0n) throw new CheckoutError(`${line.name} has just sold out, or fewer are left than you want. Your cart shows what is available.`);
-    }
 
     const { pricing } = totals;
     const order = await trx
@@ -165,6 +151,35 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ 
       .execute();
     if (coupon) await trx.insertInto('coupon_redemptions').values({ coupon_id: coupon.id, user_id: input.userId, email: input.email, order_id: order.id }).execute();
     await trx.insertInto('order_events').values({ order_id: order.id, from_status: null, to_status: 'pending', actor: 'customer', actor_user_id: input.userId }).execute();
+    // Last, so the variants' row locks are held only for this statement and the commit.
+    await takeStock(trx, cart.lines);
     return { order, reused: false };
   });
+}
+
+/**
+ * Takes the lines' units from stock: decrements each variant only where `stock >= n`, in one
+ * UPDATE. With more than one variant they are first locked in id order, so any two carts lock
+ * shared variants in the same order and never deadlock. The lock is FOR NO KEY UPDATE, the one
+ * an UPDATE of stock takes: it does not wait for the key-share locks that other checkouts'
+ * order_items (a foreign key to the variant) already hold. The UPDATE then starts after the locks
+ * (a fresh snapshot under READ COMMITTED) and sees every variant's latest stock. A one-variant
+ * cart needs no ordering: its UPDATE alone locks and checks. Throws, rolling the whole order
+ * back, when any line is short.
+ */
+async function takeStock(trx: DbOrTx, lines: CartLineView[]): Promise<void> {
+  const wanted = new Map<number, number>();
+  for (const line of lines) wanted.set(line.variantId, (wanted.get(line.variantId) ?? 0) + line.quantity);
+  const ids = [...wanted.keys()].sort((a, b) => a - b);
+  const quantities = ids.map((id) => wanted.get(id)!);
+  if (ids.length > 1) await trx.selectFrom('product_variants').select('id').where('id', 'in', ids).orderBy('id').forNoKeyUpdate().execute();
+  const { rows } = await sql<{ id: number }>`
+    UPDATE product_variants AS v SET stock = v.stock - wanted.quantity
+    FROM unnest(${ids}::int[], ${quantities}::int[]) AS wanted(id, quantity)
+    WHERE v.id = wanted.id AND v.stock >= wanted.quantity
+    RETURNING v.id`.execute(trx);
+  if (rows.length === ids.length) return;
+  const taken = new Set(rows.map((row) => row.id));
+  const short = lines.find((line) => !taken.has(line.variantId));
+  throw new CheckoutError(`${short?.name ?? 'An item'} has just sold out, or fewer are left than you want. Your cart shows what is available.`);
 }

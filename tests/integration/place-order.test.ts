@@ -85,6 +85,27 @@ describe('placing an order', () => {
     expect(await stockOf(variants[0]!.id)).toBe(0);
   });
 
+  it('carts holding the same two variants, added in either order, buy at once without deadlock: the scarcer one decides', async () => {
+    const { variants } = await insertProduct(db(), {}, [{ stock: 30 }, { stock: 30 }]);
+    const [first, second] = [variants[0]!.id, variants[1]!.id];
+    const carts = await Promise.all(
+      Array.from({ length: 20 }, async (_, index) => {
+        const cartId = await createGuestCart(db());
+        // Half the carts hold the variants in the other order: locking must not follow the cart.
+        for (const variantId of index % 2 ? [first, second] : [second, first]) await addToCart(db(), cartId, variantId, 1);
+        return cartId;
+      }),
+    );
+    await db().updateTable('product_variants').set({ stock: 10 }).where('id', '=', first).execute();
+    await db().updateTable('product_variants').set({ stock: 3 }).where('id', '=', second).execute();
+    const results = await settled(carts.map((cartId) => placeOrder(db(), input(cartId))));
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(CheckoutError);
+    expect([await stockOf(first), await stockOf(second)]).toEqual([7, 0]);
+    const sold = await db().selectFrom('order_items').innerJoin('orders', 'orders.id', 'order_items.order_id').select('order_items.variant_id').where('orders.cart_id', 'in', carts).execute();
+    expect(sold.filter((item) => item.variant_id === first)).toHaveLength(3);
+  });
+
   it('five submits of one cart at once make one order', async () => {
     const { variants } = await insertProduct(db(), {}, [{ stock: 10 }]);
     const cartId = await cartWith(variants[0]!.id, 2);
