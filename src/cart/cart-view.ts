@@ -39,12 +39,11 @@ export function lineFlags(line: CartLineView) {
   };
 }
 
-/** The cart with every line's product, variant, picture and live price and stock, in one statement. */
+/** The cart with every line's product, variant, picture and live price and stock, in one statement (two for an empty cart). */
 export async function loadCart(db: DbOrTx, cartId: number): Promise<CartView | undefined> {
-  const cart = await db.selectFrom('carts').select(['id', 'coupon_code']).where('id', '=', cartId).executeTakeFirst();
-  if (!cart) return undefined;
   const rows = await db
     .selectFrom('cart_lines')
+    .innerJoin('carts', 'carts.id', 'cart_lines.cart_id')
     .innerJoin('product_variants', 'product_variants.id', 'cart_lines.variant_id')
     .innerJoin('products', 'products.id', 'product_variants.product_id')
     .leftJoinLateral(
@@ -77,14 +76,18 @@ export async function loadCart(db: DbOrTx, cartId: number): Promise<CartView | u
       sql<boolean>`products.active AND product_variants.active`.as('available'),
       'product_variants.weight_grams as weightGrams',
       'cart_lines.saved_for_later',
+      'carts.coupon_code',
     ])
     .where('cart_lines.cart_id', '=', cartId)
     .orderBy('cart_lines.added_at')
     .orderBy('cart_lines.id')
     .execute();
-  const toView = ({ saved_for_later: _saved, ...line }: (typeof rows)[number]): CartLineView => line;
+  // A cart with lines came with them; only an empty one (or none) costs a second statement.
+  const cart = rows[0] ? { coupon_code: rows[0].coupon_code } : await db.selectFrom('carts').select('coupon_code').where('id', '=', cartId).executeTakeFirst();
+  if (!cart) return undefined;
+  const toView = ({ saved_for_later: _saved, coupon_code: _coupon, ...line }: (typeof rows)[number]): CartLineView => line;
   return {
-    id: cart.id,
+    id: cartId,
     couponCode: cart.coupon_code,
     lines: rows.filter((row) => !row.saved_for_later).map(toView),
     saved: rows.filter((row) => row.saved_for_later).map(toView),

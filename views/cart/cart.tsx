@@ -152,8 +152,11 @@ function CartLine({ line, currency }: { line: CartLineView; currency: string }):
   );
 }
 
+/** Made once: toLocaleString with options builds a new formatter per call, which showed in cart profiles. */
+const percent = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+
 function CartSummary({ totals, currency }: { totals: CartTotals; currency: string }): JSX.Element {
-  const rate = `${(totals.taxRateBasisPoints / 100).toLocaleString('en', { maximumFractionDigits: 2 })} %`;
+  const rate = `${percent.format(totals.taxRateBasisPoints / 100)} %`;
   return (
     <aside class="panel h-fit" aria-label="Order summary">
       <h2 class="section-title mb-4">Summary</h2>

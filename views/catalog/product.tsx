@@ -187,6 +187,8 @@ function StockStatus({ stock }: { stock: number }): JSX.Element {
   );
 }
 
+const kilograms = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+
 function formatWeight(grams: number): string {
-  return grams >= 1000 ? `${(grams / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 })} kg` : `${grams} g`;
+  return grams >= 1000 ? `${kilograms.format(grams / 1000)} kg` : `${grams} g`;
 }

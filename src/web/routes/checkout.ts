@@ -112,14 +112,20 @@ export function checkoutRoutes(deps: AppDeps) {
   }
 
   app.post('/checkout', async (c) => {
-    const cart = await currentCart(c);
-    if (!cart) return redirectTo(c, '/cart');
+    const cartId = await currentCartId(deps, c);
+    if (cartId === undefined) return redirectTo(c, '/cart');
+    // The cart is read under its lock by placeOrder; only an answer that shows the form again
+    // reads it here (an empty cart goes back to the cart page instead).
+    const again = async (values: CheckoutValues, problems: Parameters<typeof page>[3], status: 409 | 422) => {
+      const cart = await currentCart(c);
+      return cart ? page(c, cart, values, problems, status) : redirectTo(c, '/cart');
+    };
     const typed = await readForm(c);
     // A member may ship to one of their saved addresses by its id; someone else's id is refused.
     const saved = typed.address_id ? await savedAddress(c, typed.address_id) : undefined;
     if (typed.address_id && !saved) {
       const { card_number: _ignored, ...kept } = typed;
-      return page(c, cart, kept, { formError: 'Choose one of your own saved addresses.' }, 422);
+      return again(kept, { formError: 'Choose one of your own saved addresses.' }, 422);
     }
     const fields = saved ? { ...typed, ...saved } : typed;
     const { card_number: typedCard = '', address_id: _address, ...rest } = fields;
@@ -131,14 +137,14 @@ export function checkoutRoutes(deps: AppDeps) {
     if (payments.name === 'test' && !isTestCardNumber(typedCard)) errors.card_number = TEST_CARD_PROBLEM;
     const smsPhone = smsUpdatesPhone(typed.sms_updates === '1', parsed.success ? parsed.data.phone : undefined, Boolean(deps.sms));
     if (smsPhone === false) errors.phone ??= SMS_PHONE_PROBLEM;
-    if (!parsed.success || Object.keys(errors).length) return page(c, cart, values, { errors }, 422);
+    if (!parsed.success || Object.keys(errors).length) return again(values, { errors }, 422);
 
     const { email, shipping_method, card_number: _card, ...typedAddress } = parsed.data;
     const address = smsPhone ? { ...typedAddress, phone: smsPhone } : typedAddress;
     let order: Order;
     try {
       ({ order } = await placeOrder(db, {
-        cartId: cart.id,
+        cartId,
         userId: c.get('user')?.id ?? null,
         email,
         address,
@@ -150,14 +156,17 @@ export function checkoutRoutes(deps: AppDeps) {
         pricing: await pricingContextFor(deps, c),
       }));
     } catch (error) {
-      if (error instanceof CheckoutError) return page(c, cart, values, { formError: error.message }, error.status);
+      if (error instanceof CheckoutError) return again(values, { formError: error.message }, error.status);
       throw error;
     }
-    return pay(c, order, typedCard, cart, values);
+    return pay(c, order, typedCard, (problems) => again(values, problems, 422));
   });
 
-  /** Charges the order; paid → the thank-you page, declined → the checkout again with the reason, the cart intact. */
-  async function pay(c: Context<AppEnv>, order: Order, cardNumber: string, cart: CartView, values: CheckoutValues) {
+  /**
+   * Charges the order; paid → the thank-you page, declined → the checkout again with the reason
+   * (`again`), the cart intact.
+   */
+  async function pay(c: Context<AppEnv>, order: Order, cardNumber: string, again: (problems: { errors?: FieldErrors; formError?: string }) => Promise<Response>) {
     if (payments.name === 'stripe') {
       // One PaymentIntent per order (a deterministic idempotency key), then the card step.
       await startOrderPayment(db, payments, order);
@@ -169,11 +178,11 @@ export function checkoutRoutes(deps: AppDeps) {
     } catch (error) {
       if (!(error instanceof CardNumberError)) throw error;
       if (await releaseUnpaidOrder(db, order.id, 'provider', 'no card number')) await publishOrderChange(deps.live, order.number, 'cancelled');
-      return page(c, cart, values, { errors: { card_number: error.message } }, 422);
+      return again({ errors: { card_number: error.message } });
     }
     if (!outcome.paid) {
       if (outcome.released) await publishOrderChange(deps.live, order.number, 'cancelled');
-      return page(c, cart, values, { formError: outcome.message }, 422);
+      return again({ formError: outcome.message });
     }
     if (outcome.changed) await publishOrderChange(deps.live, order.number, 'paid');
     return redirectTo(c, `${orderPath(order.number, config.APP_SECRET)}&thanks=1`);
