@@ -110,12 +110,17 @@ document.addEventListener('click', (event) => {
   }
 });
 
-// Listing filters start open so they work without JavaScript; on a phone they fold away
-// so the products come first. At once, not on DOMContentLoaded: a deferred script runs when the
-// page is parsed, and folding before the first paint moves nothing the shopper saw (layout shift).
-if (window.matchMedia('(max-width: 1023px)').matches) {
-  for (const filters of document.querySelectorAll('details[data-filters]')) filters.open = false;
-}
+// Listing filters: the stylesheet folds them on a phone and shows them on a desktop, so no script
+// touches them at load. A filter change morphs in the server's copy of the panel, which is closed
+// (the server cannot know the shopper opened it): the incoming copy takes the open panel's state,
+// so a phone's panel stays open while the shopper is using it.
+document.addEventListener('htmx:before:swap', (event) => {
+  const live = document.querySelector('details[data-filters]');
+  if (!live?.open) return;
+  for (const task of event.detail.tasks ?? []) {
+    for (const incoming of task.fragment?.querySelectorAll?.('details[data-filters]') ?? []) incoming.open = true;
+  }
+});
 
 // The header's mini-cart: the badge is a link to /cart; with JavaScript a click opens a panel
 // that htmx fills from /cart/mini. Escape or a click elsewhere closes it.

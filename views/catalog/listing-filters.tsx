@@ -69,12 +69,15 @@ export function Filters(props: ListingProps): JSX.Element {
   const { query, problems } = props;
   const priceValue = (field: 'min_price' | 'max_price', cents: number | undefined) =>
     problems.some((problem) => problem.field === field) ? '' : cents === undefined ? '' : centsToMajor(cents);
+  // Closed, so on a phone the products come first; from lg up the stylesheet shows the panel
+  // whatever its state (.filter-panel). Open only when a price needs correcting, so its message is seen.
+  const priceProblem = problems.some((problem) => problem.field === 'min_price' || problem.field === 'max_price');
   return (
-    <details data-filters class="rounded-xl border border-slate-200 bg-white lg:self-start" open>
-      <summary class="flex cursor-pointer items-center gap-2 px-4 py-3 font-semibold text-slate-900 lg:hidden">
+    <details data-filters class="filter-panel" open={priceProblem}>
+      <summary>
         <FilterIcon /> Filters
       </summary>
-      <div class="space-y-6 border-t border-slate-200 p-4 lg:border-t-0">
+      <div>
         {props.categoryIsFilter ? (
           <div>
             <label for="filter-category" class="label">
