@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/database.js';
 import type { CategoryNode, CategoryTree } from './categories.js';
 import { descendantIds } from './categories.js';
 import type { ListingQuery } from './listing-query.js';
-import { isActive, searchTerms } from './search.js';
+import { isActive } from './search.js';
 
 /** The few columns facets count by, for every listable product. */
 export interface FacetProduct {
@@ -37,46 +37,6 @@ export async function loadFacetProducts(db: DbOrTx): Promise<FacetProduct[]> {
     .where(isActive('products'))
     .where('price_min_cents', 'is not', null)
     .execute();
-}
-
-/**
- * Match sets that a listing query just computed, by database and search text, for the facet
- * counts of the same page (listProducts, then searchMatchIds with the same text): the
- * listing's statement already visited every match, so the facets need not find them again.
- * Kept a second at most, and only the latest few: this is a hand-over within one request,
- * not a cache (the store's catalog cache is that).
- */
-const recentMatches = new WeakMap<object, Map<string, { ids: number[]; until: number }>>();
-const MATCHES_KEPT_MS = 1_000;
-const MATCHES_KEPT = 64;
-
-export function rememberSearchMatches(db: DbOrTx, text: string, ids: number[]): void {
-  let byText = recentMatches.get(db);
-  if (!byText) recentMatches.set(db, (byText = new Map()));
-  byText.delete(text);
-  byText.set(text, { ids, until: Date.now() + MATCHES_KEPT_MS });
-  for (const oldest of byText.keys()) {
-    if (byText.size <= MATCHES_KEPT) break;
-    byText.delete(oldest);
-  }
-}
-
-/** Ids of the listable products a search finds; undefined without a search. */
-export async function searchMatchIds(db: DbOrTx, text: string | undefined): Promise<Set<number> | undefined> {
-  if (!text) return undefined;
-  const handed = recentMatches.get(db)?.get(text);
-  if (handed && handed.until > Date.now()) return new Set(handed.ids);
-  const terms = searchTerms(text);
-  if (!terms) return new Set();
-  // One array rather than a row per match: thousands of ids arrive as one value.
-  const row = await db
-    .selectFrom('products')
-    .select(sql<number[] | null>`array_agg(products.id)`.as('ids'))
-    .where(isActive('products'))
-    .where('products.price_min_cents', 'is not', null)
-    .where(terms.matches)
-    .executeTakeFirst();
-  return new Set(row?.ids ?? []);
 }
 
 /**
@@ -154,9 +114,12 @@ const FAILS = { category: 1, brand: 2, price: 4, stock: 8 } as const;
 
 /**
  * Counts for every facet value: how many products the listing would show if the shopper
- * picked that value, keeping every other filter. The same rules as the SQL in products.ts:
- * the search and the page's category always apply; each facet's counts apply every filter
- * but its own.
+ * picked that value, keeping every other filter. The same rules as the SQL in products.ts
+ * and search-page.ts: the search and the page's category always apply; each facet's counts
+ * apply every filter but its own. Listings without a search count here, over the catalog
+ * cache's columns (a millisecond at 50,000 products, where SQL would read every product);
+ * a search page counts in its own statement, over the matches it has just found, and
+ * `matchIds` lets this pass count over a given match set (the tests compare the two).
  */
 export function computeFacets(
   products: FacetProduct[],
@@ -173,7 +136,7 @@ export function computeFacets(
   };
   const pageMask = categoryMask(scope.pageCategoryIds);
   const filterMask = categoryMask(scope.filterCategory ? descendantIds(scope.filterCategory) : undefined);
-  // A search counts over its matches only: their positions, rather than a pass over all.
+  // Counting over a match set: only its positions, rather than a pass over all.
   let positions: Int32Array | undefined;
   if (scope.matchIds) {
     positions = new Int32Array(scope.matchIds.size);
@@ -217,19 +180,40 @@ export function computeFacets(
     if ((fails & ~FAILS.stock) === 0 && stock[i]! > 0) inStock++;
   }
 
+  const categories = [...perCategory.entries()];
+  const brands = [...perBrand.entries()].map(([index, count]): [string, number] => [columns.brandNames[index]!, count]);
+  return facetsFromCounts({ categories, brands, bands: [...perBand], inStock }, scope.tree);
+}
+
+/**
+ * Facet counts as a search's statement returns them (src/catalog/search-page.ts), or as the
+ * columnar pass makes them: per category id (its own products only), per brand, per price
+ * band (by index), and how many are in stock. Zero counts may be left out.
+ */
+export interface FacetCounts {
+  categories: [number, number][];
+  brands: [string, number][];
+  bands: number[];
+  inStock: number;
+}
+
+/** The price band edges, for SQL that counts by band (width_bucket gives the same index as bandIndex). */
+export const PRICE_BAND_EDGES_CENTS: readonly number[] = bandEdgesCents;
+
+/** What the page shows: each category's count includes its subcategories'; brands by name. */
+export function facetsFromCounts(counts: FacetCounts, tree: CategoryTree): Facets {
   // Each category's products count for it and for every category above it.
   const categoryCounts = new Map<number, number>();
-  perCategory.forEach((count, id) => {
-    if (count === 0) return;
-    for (let node = scope.tree.byId.get(id), depth = 0; node && depth < 32; node = node.parent_id === null ? undefined : scope.tree.byId.get(node.parent_id), depth++) {
+  for (const [id, count] of counts.categories) {
+    if (count === 0) continue;
+    for (let node = tree.byId.get(id), depth = 0; node && depth < 32; node = node.parent_id === null ? undefined : tree.byId.get(node.parent_id), depth++) {
       categoryCounts.set(node.id, (categoryCounts.get(node.id) ?? 0) + count);
     }
-  });
-  const brands: { brand: string; count: number }[] = [];
-  perBrand.forEach((count, index) => count > 0 && brands.push({ brand: columns.brandNames[index]!, count }));
+  }
+  const brands = counts.brands.filter(([, count]) => count > 0).map(([brand, count]) => ({ brand, count }));
   brands.sort((a, b) => a.brand.localeCompare(b.brand));
-  const priceBands = emptyPriceBands().map((priceBand, index) => ({ ...priceBand, count: perBand[index] ?? 0 }));
-  return { categoryCounts, brands, priceBands, inStock };
+  const priceBands = emptyPriceBands().map((priceBand, index) => ({ ...priceBand, count: counts.bands[index] ?? 0 }));
+  return { categoryCounts, brands, priceBands, inStock: counts.inStock };
 }
 
 /** Under $25, $25 to $50 … $1,000 and over; each band's maximum is a cent below the next minimum. */

@@ -1,9 +1,9 @@
 import type { DbOrTx } from '../db/database.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { descendantIds, type CategoryNode, type CategoryTree } from './categories.js';
-import { computeFacets, searchMatchIds, type Facets } from './facets.js';
+import { computeFacets, facetsFromCounts, type Facets } from './facets.js';
 import type { ListingQuery } from './listing-query.js';
-import { findVariantBySku, listProducts, type ProductPageResult } from './products.js';
+import { findProducts, findVariantBySku, type ProductPageResult } from './products.js';
 import { nearestCategories } from './search.js';
 
 /** What a listing or search page shows below its heading. */
@@ -48,19 +48,22 @@ export async function loadListing(db: DbOrTx, catalog: CatalogCache, query: List
 async function queryListing(db: DbOrTx, catalog: CatalogCache, query: ListingQuery, scope: ListingScope): Promise<ListingData | SkuMatch> {
   const sku = query.q ? await findVariantBySku(db, query.q) : undefined;
   if (sku) return { productPath: `/products/${sku.slug}?variant=${sku.variantId}` };
-  const categoryIds = scope.pageCategory ? descendantIds(scope.pageCategory) : scope.filterCategory ? descendantIds(scope.filterCategory) : undefined;
-  const result = await listProducts(db, query, categoryIds);
-  const searched = result.correctedQuery ?? query.q;
-  const [matchIds, nearbyCategories, products] = await Promise.all([
-    searchMatchIds(db, searched),
+  const pageCategoryIds = scope.pageCategory ? descendantIds(scope.pageCategory) : undefined;
+  const filterCategoryIds = !pageCategoryIds && scope.filterCategory ? descendantIds(scope.filterCategory) : undefined;
+  const { result, searchFacets } = await findProducts(db, query, { ...(pageCategoryIds ? { pageCategoryIds } : {}), ...(filterCategoryIds ? { filterCategoryIds } : {}) });
+  // A search's statement counted its facets over its matches; a listing counts them here,
+  // over the catalog cache's columns.
+  const [facets, nearbyCategories] = await Promise.all([
+    searchFacets ? facetsFromCounts(searchFacets, scope.tree) : listingFacets(catalog, query, scope, pageCategoryIds),
     result.total === 0 && query.q ? nearestCategories(db, query.q) : [],
-    catalog.facetProducts(),
   ]);
-  const facets = computeFacets(products, query, {
-    tree: scope.tree,
-    ...(scope.pageCategory ? { pageCategoryIds: descendantIds(scope.pageCategory) } : {}),
-    ...(scope.filterCategory ? { filterCategory: scope.filterCategory } : {}),
-    ...(matchIds ? { matchIds } : {}),
-  });
   return { result, facets, nearbyCategories };
+}
+
+async function listingFacets(catalog: CatalogCache, query: ListingQuery, scope: ListingScope, pageCategoryIds: number[] | undefined): Promise<Facets> {
+  return computeFacets(await catalog.facetProducts(), query, {
+    tree: scope.tree,
+    ...(pageCategoryIds ? { pageCategoryIds } : {}),
+    ...(scope.filterCategory ? { filterCategory: scope.filterCategory } : {}),
+  });
 }

@@ -1,10 +1,11 @@
-import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DbOrTx } from '../db/database.js';
 import type { Database, ProductImage, ProductVariant } from '../db/schema.js';
+import type { FacetCounts } from './facets.js';
 import type { ListingQuery } from './listing-query.js';
-import { rememberSearchMatches } from './facets.js';
 import { correctSearch, isActive, searchTerms } from './search.js';
+import { searchPage } from './search-page.js';
 
 /** What a product card shows. */
 export interface ProductCard {
@@ -34,17 +35,18 @@ export interface ProductPageResult {
 }
 
 type ProductsQuery = SelectQueryBuilder<Database, 'products', object>;
-type Order = [Expression<unknown>, 'asc' | 'desc'];
+export type Order = [Expression<unknown>, 'asc' | 'desc'];
 
-const listable = (eb: ExpressionBuilder<Database, 'products'>) =>
+export const listable = (eb: ExpressionBuilder<Database, 'products'>) =>
   eb.and([isActive('products'), eb('products.price_min_cents', 'is not', null)]);
 
 /**
- * Card columns for the products `ids` yields (with a `total` column), first picture
- * included. The picture is a LATERAL join, so it is looked up only for the products shown.
+ * Card columns for the products `ids` yields (as `chosen`, whose other columns the caller may
+ * select), first picture included. The picture is a LATERAL join, so it is looked up only
+ * for the products shown.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the ids may come from a subquery with its own columns
-function cardsFor(db: DbOrTx, ids: SelectQueryBuilder<any, any, { id: number; total: number }>) {
+export function cardsFor<Chosen extends { id: number }>(db: DbOrTx, ids: SelectQueryBuilder<any, any, Chosen>) {
   return db
     .selectFrom(ids.as('chosen'))
     .innerJoin('products', 'products.id', 'chosen.id')
@@ -75,10 +77,10 @@ function cardsFor(db: DbOrTx, ids: SelectQueryBuilder<any, any, { id: number; to
       sql<number | null>`(SELECT CASE WHEN count(*) = 1 THEN min(v.id) END FROM product_variants v WHERE v.product_id = products.id AND v.active)`.as(
         'single_variant_id',
       ),
-      'chosen.total',
     ]);
 }
 
+/** A listing's filters without a search (a search's page is search-page.ts's statement). */
 function applyFilters(query: ProductsQuery, filters: ListingQuery, categoryIds: number[] | undefined): ProductsQuery {
   let filtered = query.where(listable);
   if (categoryIds) filtered = filtered.where('products.category_id', 'in', categoryIds.length ? categoryIds : [-1]);
@@ -86,16 +88,11 @@ function applyFilters(query: ProductsQuery, filters: ListingQuery, categoryIds: 
   if (filters.minPriceCents !== undefined) filtered = filtered.where('products.price_min_cents', '>=', filters.minPriceCents);
   if (filters.maxPriceCents !== undefined) filtered = filtered.where('products.price_min_cents', '<=', filters.maxPriceCents);
   if (filters.inStock) filtered = filtered.where('products.stock_total', '>', 0);
-  if (filters.q) {
-    const terms = searchTerms(filters.q);
-    // Nothing searchable typed ("%", "!!!"): nothing found, never the whole catalog.
-    filtered = terms ? filtered.where(terms.matches) : filtered.where(sql<SqlBool>`false`);
-  }
   return filtered;
 }
 
 /** The listing order; the id last, so pages never overlap or skip a product. */
-function sortOrder(filters: ListingQuery): Order[] {
+export function sortOrder(filters: ListingQuery): Order[] {
   const column = (name: string) => sql.ref(`products.${name}`);
   switch (filters.sort) {
     case 'price_asc':
@@ -114,70 +111,84 @@ function sortOrder(filters: ListingQuery): Order[] {
   }
 }
 
-function applyOrder<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, order: Order[]): SelectQueryBuilder<DB, TB, O> {
+export function applyOrder<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, order: Order[]): SelectQueryBuilder<DB, TB, O> {
   return order.reduce((ordered, [expression, direction]) => ordered.orderBy(expression, direction), query);
 }
 
-/**
- * One page of active products matching the filters, and how many match in all, in one
- * statement: the inner query picks the page's ids (counting every match on the way), the
- * outer one fetches their cards. `categoryIds` limits the listing to those categories (a
- * category and its descendants). A page past the end shows the last page.
- */
-export async function listProducts(db: DbOrTx, filters: ListingQuery, categoryIds?: number[]): Promise<ProductPageResult> {
-  const result = await listMatching(db, filters, categoryIds);
-  if (result.total > 0 || !filters.q) return result;
-  // Nothing found: try again with typos corrected against the catalog's own words.
-  const correctedQuery = await correctSearch(db, filters.q);
-  if (!correctedQuery) return result;
-  const corrected = await listMatching(db, { ...filters, q: correctedQuery }, categoryIds);
-  return corrected.total > 0 ? { ...corrected, correctedQuery } : result;
+/** Where a listing looks: a category page's categories always apply; the shopper's category filter is a facet. */
+export interface ListingCategories {
+  pageCategoryIds?: number[];
+  filterCategoryIds?: number[];
 }
 
+/** A page of products; a search's page comes with its facet counts, counted by the same statement. */
+export interface FoundProducts {
+  result: ProductPageResult;
+  searchFacets?: FacetCounts;
+}
+
+/**
+ * One page of active products matching the filters, and how many match in all. `categoryIds`
+ * limits the listing to those categories (a category and its descendants). A page past the
+ * end shows the last page.
+ */
+export async function listProducts(db: DbOrTx, filters: ListingQuery, categoryIds?: number[]): Promise<ProductPageResult> {
+  return (await findProducts(db, filters, categoryIds ? { pageCategoryIds: categoryIds } : {})).result;
+}
+
+/** listProducts, and for a search the facet counts over its matches. */
+export async function findProducts(db: DbOrTx, filters: ListingQuery, categories: ListingCategories): Promise<FoundProducts> {
+  const found = await findMatching(db, filters, categories);
+  if (found.result.total > 0 || !filters.q) return found;
+  // Nothing found: try again with typos corrected against the catalog's own words.
+  const correctedQuery = await correctSearch(db, filters.q);
+  if (!correctedQuery) return found;
+  const corrected = await findMatching(db, { ...filters, q: correctedQuery }, categories);
+  return corrected.result.total > 0 ? { ...corrected, result: { ...corrected.result, correctedQuery } } : found;
+}
+
+function findMatching(db: DbOrTx, filters: ListingQuery, categories: ListingCategories): Promise<FoundProducts> {
+  if (filters.q !== undefined) return searchPage(db, { ...filters, q: filters.q }, categories);
+  const categoryIds = categories.pageCategoryIds ?? categories.filterCategoryIds;
+  return listMatching(db, filters, categoryIds).then((result) => ({ result }));
+}
+
+/**
+ * A listing without a search, in one statement: the inner query picks the page's ids
+ * (counting every match on the way), the outer one fetches their cards.
+ */
 async function listMatching(db: DbOrTx, filters: ListingQuery, categoryIds?: number[]): Promise<ProductPageResult> {
   const base = applyFilters(db.selectFrom('products'), filters, categoryIds);
   const order = sortOrder(filters);
-  // A plain search (no other filter) matches exactly the products the search page's facets
-  // count over, so this statement hands that match set on (rememberSearchMatches) instead of
-  // the facets finding the same thousands of products a second time.
-  const sharesMatches =
-    filters.q !== undefined && !categoryIds && filters.brands.length === 0 && filters.minPriceCents === undefined && filters.maxPriceCents === undefined && !filters.inStock;
-  // The sort keys (a search's rank among them) are computed once per match, below the
-  // window that counts the matches, so that window holds a few narrow columns rather than
-  // whole rows with their search documents (which at thousands of matches spilled to disk).
+  // The sort keys are computed once per match, below the window that counts the matches, so
+  // that window holds a few narrow columns rather than whole rows.
   // OFFSET 0 keeps Postgres from folding the subquery back into the outer query (a literal:
   // as a parameter, a generic plan would not know it is 0 and misjudge every row count above).
   const keys = order.map(([expression], index) => sql<unknown>`${expression}`.as(`k${index}`));
   const matches = base.select('products.id').select(keys).offset(sql<number>`0`).as('matches');
   const byKeys = (table: string) => order.map(([, direction], index): Order => [sql.ref(`${table}.k${index}`), direction]);
   const pageOf = (page: number) => {
-    let ids = db
-      .selectFrom(matches)
-      .select(['matches.id', sql<number>`count(*) over ()`.as('total')])
-      .select(order.map((_, index) => sql.ref(`matches.k${index}`).as(`k${index}`)));
-    // The window aggregate is computed once; the outer query sends it with one row only.
-    if (sharesMatches) ids = ids.select(sql<number[]>`array_agg(matches.id) over ()`.as('all_ids'));
-    ids = applyOrder(ids, byKeys('matches'))
+    const ids = applyOrder(
+      db
+        .selectFrom(matches)
+        .select(['matches.id', sql<number>`count(*) over ()`.as('total')])
+        .select(order.map((_, index) => sql.ref(`matches.k${index}`).as(`k${index}`))),
+      byKeys('matches'),
+    )
       .limit(filters.perPage)
       .offset((page - 1) * filters.perPage);
-    const cards = cardsFor(db, ids).select(
-      sharesMatches ? sql<number[] | null>`CASE WHEN row_number() over () = 1 THEN chosen.all_ids END`.as('match_ids') : sql<null>`NULL`.as('match_ids'),
-    );
-    return applyOrder(cards, byKeys('chosen')).execute();
+    return applyOrder(cardsFor(db, ids).select('chosen.total'), byKeys('chosen')).execute();
   };
   let page = filters.page;
   let rows = await pageOf(page);
   let total = rows[0]?.total ?? 0;
-  if (sharesMatches && filters.q !== undefined && (rows.length > 0 || page === 1)) {
-    rememberSearchMatches(db, filters.q, rows.find((row) => row.match_ids)?.match_ids ?? []);
-  }
   if (rows.length === 0 && page > 1) {
     // Past the end (or nothing matches): count, then show the last page there is.
     ({ total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow());
     page = Math.max(1, Math.ceil(total / filters.perPage));
     rows = total > 0 ? await pageOf(page) : [];
   }
-  const items = rows.map(({ total: _total, match_ids: _matchIds, ...card }) => card);
+  const items = rows.map(({ total: _total, ...card }) => card);
   return { items, total, page, pageCount: Math.max(1, Math.ceil(total / filters.perPage)), perPage: filters.perPage };
 }
 
@@ -186,11 +197,10 @@ export async function listFeaturedProducts(db: DbOrTx, limit: number): Promise<P
     .selectFrom('products')
     .where(listable)
     .where('products.featured', '=', true)
-    .select(['products.id', sql<number>`0`.as('total')])
+    .select('products.id')
     .orderBy('products.id')
     .limit(limit);
-  const rows = await cardsFor(db, ids).orderBy('products.id').execute();
-  return rows.map(({ total: _total, ...card }) => card);
+  return cardsFor(db, ids).orderBy('products.id').execute();
 }
 
 /** What a product page shows of a variant and of a picture. */

@@ -19,7 +19,17 @@ const withParam = (path: string, name: string, value: string) => {
 };
 
 // Every facet value's count must be what following it then shows, whatever else is filtered.
-describe.each(['/products', '/products?in_stock=1', '/products?q=watch', '/categories/electronics?max_price=500', '/products?brand=Apple&min_price=100'])(
+describe.each([
+  '/products',
+  '/products?in_stock=1',
+  '/products?q=watch',
+  '/categories/electronics?max_price=500',
+  '/products?brand=Apple&min_price=100',
+  // A search counts its facets in its own statement, over its matches: with filters too.
+  '/products?q=watch&in_stock=1&max_price=300',
+  '/products?q=black&category=fashion&min_price=20',
+  '/categories/home-and-kitchen?q=wood&in_stock=1',
+])(
   'facet counts on %s',
   (path) => {
     it('match the listing each brand leads to', async () => {
