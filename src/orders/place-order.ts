@@ -128,7 +128,11 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ 
       .executeTakeFirstOrThrow();
 
     const priced = new Map(pricing.lines.map((line) => [line.id, line]));
+    // The items and the order's first event go in one statement (one round trip fewer).
     await trx
+      .with('recorded', (qc) =>
+        qc.insertInto('order_events').values({ order_id: order.id, from_status: null, to_status: 'pending', actor: 'customer', actor_user_id: input.userId }).returning('order_events.id'),
+      )
       .insertInto('order_items')
       .values(
         cart.lines.map((line) => {
@@ -150,7 +154,6 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ 
       )
       .execute();
     if (coupon) await trx.insertInto('coupon_redemptions').values({ coupon_id: coupon.id, user_id: input.userId, email: input.email, order_id: order.id }).execute();
-    await trx.insertInto('order_events').values({ order_id: order.id, from_status: null, to_status: 'pending', actor: 'customer', actor_user_id: input.userId }).execute();
     // Last, so the variants' row locks are held only for this statement and the commit.
     await takeStock(trx, cart.lines);
     return { order, reused: false };

@@ -13,24 +13,42 @@ const staffIdOf = (actor: MoveActor): number | undefined => (typeof actor === 's
 /**
  * Moves an order from `from` to `to` if it is still in `from` (a conditional UPDATE: of two
  * racing callers, say the return URL and the webhook, exactly one moves it) and records the
- * event. Returns false when the order had already moved on.
+ * event, in one statement (the event is inserted from the UPDATE's RETURNING, so it exists
+ * exactly when the move happened). Returns false when the order had already moved on.
  */
 async function move(db: DbOrTx, orderId: number, from: OrderStatus, to: OrderStatus, actor: MoveActor, note = '', extra: Record<string, unknown> = {}): Promise<boolean> {
+  return (await moveReturningCart(db, orderId, from, to, actor, note, extra)) !== undefined;
+}
+
+/** move(), answering the moved order's cart (null when it has none), or undefined when it did not move. */
+async function moveReturningCart(db: DbOrTx, orderId: number, from: OrderStatus, to: OrderStatus, actor: MoveActor, note: string, extra: Record<string, unknown>): Promise<{ cartId: number | null } | undefined> {
   const refused = checkTransition(from, to);
   if (refused) throw new Error(refused);
-  const moved = await db
-    .updateTable('orders')
-    .set({ status: to, updated_at: new Date(), ...extra })
-    .where('id', '=', orderId)
-    .where('status', '=', from)
-    .executeTakeFirst();
-  if (moved.numUpdatedRows === 0n) return false;
   const staffId = staffIdOf(actor);
-  await db
-    .insertInto('order_events')
-    .values({ order_id: orderId, from_status: from, to_status: to, actor: staffId === undefined ? (actor as Actor) : 'staff', actor_user_id: staffId ?? null, note })
-    .execute();
-  return true;
+  const moved = await db
+    .with('moved', (qc) => qc.updateTable('orders').set({ status: to, updated_at: new Date(), ...extra }).where('id', '=', orderId).where('status', '=', from).returning(['id', 'cart_id']))
+    .with('recorded', (qc) =>
+      qc
+        .insertInto('order_events')
+        .columns(['order_id', 'from_status', 'to_status', 'actor', 'actor_user_id', 'note'])
+        .expression((eb) =>
+          eb
+            .selectFrom('moved')
+            .select([
+              'moved.id',
+              sql<string>`${from}::text`.as('from_status'),
+              sql<string>`${to}::text`.as('to_status'),
+              sql<string>`${staffId === undefined ? (actor as Actor) : 'staff'}::text`.as('actor'),
+              sql<number | null>`${staffId ?? null}::integer`.as('actor_user_id'),
+              sql<string>`${note}::text`.as('note'),
+            ]),
+        )
+        .returning('order_events.id'),
+    )
+    .selectFrom('moved')
+    .select('moved.cart_id')
+    .executeTakeFirst();
+  return moved ? { cartId: moved.cart_id } : undefined;
 }
 
 /**
@@ -43,17 +61,23 @@ export async function markOrderPaid(db: Db, orderId: number, payment: { paymentI
 
 /** markOrderPaid inside a transaction the caller holds (a webhook records its event id in the same one). */
 export async function markOrderPaidIn(trx: DbOrTx, orderId: number, payment: { paymentId: string; actor: Actor }, notices: Notices): Promise<boolean> {
-  const paid = await move(trx, orderId, 'pending', 'paid', payment.actor, '', { payment_id: payment.paymentId, paid_at: new Date(), expires_at: null });
+  const paid = await moveReturningCart(trx, orderId, 'pending', 'paid', payment.actor, '', { payment_id: payment.paymentId, paid_at: new Date(), expires_at: null });
   if (!paid) return false;
   // Whoever moved the order queues the confirmation; its dedupe key (the order number) would
   // keep a second one out even if two callers got here.
   await notices.queue(trx, { kind: 'order.confirmation', orderId });
-  const order = await trx.selectFrom('orders').select('cart_id').where('id', '=', orderId).executeTakeFirstOrThrow();
-  if (order.cart_id !== null) {
-    await trx.deleteFrom('cart_lines').where('cart_id', '=', order.cart_id).where('saved_for_later', '=', false).execute();
-    await trx.updateTable('carts').set({ coupon_code: null, updated_at: new Date() }).where('id', '=', order.cart_id).execute();
-  }
+  if (paid.cartId !== null) await emptyPaidCart(trx, paid.cartId);
   return true;
+}
+
+/** The cart an order was paid from: its lines go (saved-for-later ones stay) and its coupon with them, in one statement. */
+async function emptyPaidCart(trx: DbOrTx, cartId: number): Promise<void> {
+  await trx
+    .with('emptied', (qc) => qc.deleteFrom('cart_lines').where('cart_id', '=', cartId).where('saved_for_later', '=', false).returning('cart_lines.id'))
+    .updateTable('carts')
+    .set({ coupon_code: null, updated_at: new Date() })
+    .where('id', '=', cartId)
+    .execute();
 }
 
 /**
