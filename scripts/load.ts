@@ -59,6 +59,9 @@ function positive(name: string, fallback: number): number {
 
 const pick = <T>(values: T[]): T => values[Math.floor(Math.random() * values.length)]!;
 
+/** The store's answer when the units asked for are no longer there: a correct refusal, not a failure. */
+const SOLD_OUT = 409;
+
 async function browse(user: VirtualUser, catalog: Catalog): Promise<void> {
   const roll = Math.random();
   if (roll < 0.2) await user.send('browse: home', 'GET', '/');
@@ -71,17 +74,28 @@ async function search(user: VirtualUser, catalog: Catalog): Promise<void> {
   await user.send('search', 'GET', `/products?q=${encodeURIComponent(pick(catalog.words))}`);
 }
 
+/**
+ * Adds a unit of a variant the shop showed in stock. A 409 says its last units just went to
+ * other shoppers: from then on the shop shows it sold out, so no shopper picks it again.
+ */
+async function addOne(user: VirtualUser, catalog: Catalog, group: string) {
+  const variantId = pick(catalog.variants);
+  const added = await user.send(group, 'POST', '/cart/items', { variant_id: String(variantId), quantity: '1' });
+  if (added?.status === SOLD_OUT && catalog.variants.length > 1) catalog.variants = catalog.variants.filter((id) => id !== variantId);
+  return added;
+}
+
 /** A new visitor adds a unit and looks at the cart. */
 async function cart(user: VirtualUser, catalog: Catalog): Promise<void> {
   user.forgetCookies();
-  const added = await user.send('cart: add', 'POST', '/cart/items', { variant_id: String(pick(catalog.variants)), quantity: '1' });
+  const added = await addOne(user, catalog, 'cart: add');
   if (added && added.status < 400) await user.send('cart: view', 'GET', '/cart');
 }
 
 /** A new visitor buys one unit as a guest through the real checkout form, with the test card. */
 async function checkout(user: VirtualUser, catalog: Catalog): Promise<void> {
   user.forgetCookies();
-  const added = await user.send('checkout: add', 'POST', '/cart/items', { variant_id: String(pick(catalog.variants)), quantity: '1' });
+  const added = await addOne(user, catalog, 'checkout: add');
   if (!added || added.status >= 400) return;
   const form = await user.send('checkout: form', 'GET', '/checkout');
   if (!form || form.status >= 400) return;
@@ -200,8 +214,8 @@ function ms(value: number): string {
 
 function resultsTable(recorder: Recorder, seconds: number, aim?: typeof AIM): { table: string[]; total: number; errors: number; met: boolean } {
   const table = [
-    `| route group | requests | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | errors | error statuses |${aim ? ' aim |' : ''}`,
-    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |${aim ? ' --- |' : ''}`,
+    `| route group | requests | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | sold out (409) | errors | error statuses |${aim ? ' aim |' : ''}`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |${aim ? ' --- |' : ''}`,
   ];
   let total = 0;
   let errors = 0;
@@ -210,7 +224,8 @@ function resultsTable(recorder: Recorder, seconds: number, aim?: typeof AIM): { 
     const group = recorder.groups.get(name);
     if (!group) continue;
     const sorted = Float64Array.from(group.times).sort();
-    const bad = [...group.statuses].filter(([status]) => status < 200 || status >= 400);
+    const soldOut = group.statuses.get(SOLD_OUT) ?? 0;
+    const bad = [...group.statuses].filter(([status]) => (status < 200 || status >= 400) && status !== SOLD_OUT);
     const groupErrors = bad.reduce((sum, [, count]) => sum + count, 0) + group.socketErrors;
     const statuses = [...bad.map(([status, count]) => `${status}×${count}`), ...(group.socketErrors ? [`socket×${group.socketErrors}`] : [])].join(', ') || '—';
     const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p)) as [number, number, number];
@@ -219,7 +234,7 @@ function resultsTable(recorder: Recorder, seconds: number, aim?: typeof AIM): { 
     total += sorted.length;
     errors += groupErrors;
     table.push(
-      `| ${name} | ${sorted.length.toLocaleString('en-US')} | ${Math.round(sorted.length / seconds).toLocaleString('en-US')} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} | ${groupErrors} | ${statuses} |${aim ? (groupMet ? ' met |' : ' not met |') : ''}`,
+      `| ${name} | ${sorted.length.toLocaleString('en-US')} | ${Math.round(sorted.length / seconds).toLocaleString('en-US')} | ${ms(p50)} | ${ms(p95)} | ${ms(p99)} | ${soldOut} | ${groupErrors} | ${statuses} |${aim ? (groupMet ? ' met |' : ' not met |') : ''}`,
     );
   }
   return { table, total, errors, met };
@@ -293,7 +308,7 @@ async function main(): Promise<void> {
       START,
       '## Load: the shopping mix at scale (`npm run load`)',
       '',
-      `Written by \`npm run load\` (scripts/load.ts) on ${new Date().toISOString()}, against one store process on a fresh seeded Postgres database (${version}) and Redis, \`LOG_LEVEL=warn\`. Mix: 60 % browse (home, listing, category, product), 20 % search, 15 % cart (a new visitor adds a unit, then views the cart), 5 % guest checkout (add, checkout form, place the order with the test card 4242…), each new visitor with its own cookie jar, over ${settings.connections.toLocaleString('en-US')} keep-alive connections. The load generator (a small node:http driver, scripts/support/load-driver.ts) runs on the same ${os.cpus().length}-core machine (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, load average ${loadAverage.map((value) => value.toFixed(2)).join(', ')} at start), unpinned, so it competes with the store and Postgres for the CPU. Times are client-side, from sending to the last byte. Errors are answers other than 2xx/3xx, socket errors and timeouts after ${settings.timeoutMs / 1000} s; a 409 is a unit that sold out during the run. Override with LOAD_CONNECTIONS, LOAD_DURATION, LOAD_WARMUP, LOAD_PROBE, LOAD_OPEN_PERCENT.`,
+      `Written by \`npm run load\` (scripts/load.ts) on ${new Date().toISOString()}, against one store process on a fresh seeded Postgres database (${version}) and Redis, \`LOG_LEVEL=warn\`. Mix: 60 % browse (home, listing, category, product), 20 % search, 15 % cart (a new visitor adds a unit, then views the cart), 5 % guest checkout (add, checkout form, place the order with the test card 4242…), each new visitor with its own cookie jar, over ${settings.connections.toLocaleString('en-US')} keep-alive connections. The load generator (a small node:http driver, scripts/support/load-driver.ts) runs on the same ${os.cpus().length}-core machine (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, load average ${loadAverage.map((value) => value.toFixed(2)).join(', ')} at start), unpinned, so it competes with the store and Postgres for the CPU. Times are client-side, from sending to the last byte. Errors are answers other than 2xx/3xx, socket errors and timeouts after ${settings.timeoutMs / 1000} s. A 409 is counted apart, as sold out: the store refusing a unit whose last stock went to another shopper a moment before (the demo catalog's real stock runs out during a run) is the right answer, not a failure; a shopper then picks among variants still in stock, as the shop's pages would show them. Override with LOAD_CONNECTIONS, LOAD_DURATION, LOAD_WARMUP, LOAD_PROBE, LOAD_OPEN_PERCENT.`,
       '',
       `### Open loop at ${settings.openPercent} % of capacity`,
       '',
