@@ -227,7 +227,7 @@ function resultsTable(recorder: Recorder, seconds: number, aim?: typeof AIM): { 
     const soldOut = group.statuses.get(SOLD_OUT) ?? 0;
     const bad = [...group.statuses].filter(([status]) => (status < 200 || status >= 400) && status !== SOLD_OUT);
     const groupErrors = bad.reduce((sum, [, count]) => sum + count, 0) + group.socketErrors;
-    const statuses = [...bad.map(([status, count]) => `${status}×${count}`), ...(group.socketErrors ? [`socket×${group.socketErrors}`] : [])].join(', ') || '—';
+    const statuses = [...bad.map(([status, count]) => `${status}×${count}`), ...[...group.socketErrorKinds].map(([kind, count]) => `${kind}×${count}`)].join(', ') || '—';
     const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p)) as [number, number, number];
     const groupMet = !aim || (groupErrors === 0 && p95 < aim.p95 && p99 < aim.p99);
     met &&= groupMet;

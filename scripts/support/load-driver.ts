@@ -16,12 +16,12 @@ export interface Answer {
 
 /** Every response's time per route group, its statuses, and socket errors. */
 export class Recorder {
-  readonly groups = new Map<string, { times: number[]; statuses: Map<number, number>; socketErrors: number }>();
+  readonly groups = new Map<string, { times: number[]; statuses: Map<number, number>; socketErrors: number; socketErrorKinds: Map<string, number> }>();
   recording = false;
 
   #group(name: string) {
     let group = this.groups.get(name);
-    if (!group) this.groups.set(name, (group = { times: [], statuses: new Map(), socketErrors: 0 }));
+    if (!group) this.groups.set(name, (group = { times: [], statuses: new Map(), socketErrors: 0, socketErrorKinds: new Map() }));
     return group;
   }
 
@@ -33,8 +33,12 @@ export class Recorder {
     group.statuses.set(status, (group.statuses.get(status) ?? 0) + 1);
   }
 
-  socketError(name: string, counted = this.recording): void {
-    if (counted) this.#group(name).socketErrors++;
+  /** `kind`: the error's code (ECONNRESET, a timeout...), so a report says what went wrong, not just that something did. */
+  socketError(name: string, counted = this.recording, kind = 'socket'): void {
+    if (!counted) return;
+    const group = this.#group(name);
+    group.socketErrors++;
+    group.socketErrorKinds.set(kind, (group.socketErrorKinds.get(kind) ?? 0) + 1);
   }
 }
 
@@ -82,8 +86,8 @@ export class VirtualUser {
       // asks; a driver that came straight back would measure a stampede no browser makes.
       if (answer.status === 503 && answer.retryAfter) await sleep(Math.min(10, Number(answer.retryAfter) || 1) * 1000);
       return answer;
-    } catch {
-      this.recorder.socketError(group, counted);
+    } catch (error) {
+      this.recorder.socketError(group, counted, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
       return undefined;
     }
   }
