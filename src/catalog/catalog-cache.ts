@@ -4,6 +4,7 @@ import type { JsonCache } from '../store/json-cache.js';
 import { buildCategoryTree, loadCategoryRows, type CategoryTree } from './categories.js';
 import { loadFacetProducts, type FacetProduct } from './facets.js';
 import { findProductBySlug, type ProductDetail } from './products.js';
+import { loadSearchVocabulary, type Vocabulary } from './search.js';
 
 /**
  * How long a page rendered from catalog data may be kept as bytes in each process (the page
@@ -17,7 +18,7 @@ export const PAGE_BYTES_TTL_SECONDS = 5;
  */
 export const CATALOG_TTL_SECONDS = { list: 5 * 60 - PAGE_BYTES_TTL_SECONDS, product: 10 * 60 - PAGE_BYTES_TTL_SECONDS, tree: 60 * 60 } as const;
 /** How long this process trusts its own copy of hot, small reads before asking the store again. */
-const LOCAL_MS = { tree: 5_000, facets: 30_000 } as const;
+const LOCAL_MS = { tree: 5_000, facets: 30_000, vocabulary: 30_000 } as const;
 const GENERATION_KEY = 'catalog:generation';
 
 /**
@@ -34,6 +35,8 @@ export interface CatalogCache {
   categoryTree(): Promise<CategoryTree>;
   /** The columns facets count by, kept in this process for 30 s. */
   facetProducts(): Promise<FacetProduct[]>;
+  /** The words typos are corrected to (a thousand rows), kept in this process for 30 s. */
+  searchVocabulary(): Promise<Vocabulary>;
   /** A product page's product: 10 min. */
   product(slug: string): Promise<ProductDetail | undefined>;
   /** Any list (listing page, search, suggestions, home): 5 min, keyed by everything that shapes it. */
@@ -46,7 +49,7 @@ export interface CatalogCache {
   /** Called after every invalidate() here (the page cache drops its bytes and tells the other processes). */
   onInvalidate(listener: () => void): () => void;
   /**
-   * Another process invalidated: forget this process's short-lived copies (tree, facets) now
+   * Another process invalidated: forget this process's short-lived copies (tree, facets, vocabulary) now
    * rather than when they expire. The store's entries are already retired by the generation.
    */
   forgetLocalCopies(): void;
@@ -81,6 +84,7 @@ export function createCatalogCache(db: DbOrTx, cache: JsonCache, options: Catalo
         return buildCategoryTree(rows);
       }),
     facetProducts: () => remember('facets', LOCAL_MS.facets, () => loadFacetProducts(db)),
+    searchVocabulary: () => remember('vocabulary', LOCAL_MS.vocabulary, () => loadSearchVocabulary(db)),
     product: async (slug) => cache.getOrLoad(await keyed('product', slug), CATALOG_TTL_SECONDS.product, () => findProductBySlug(db, slug)),
     list: async (shape, load) => cache.getOrLoad(await keyed('list', digest(shape)), CATALOG_TTL_SECONDS.list, load),
     invalidate: async () => {

@@ -50,7 +50,8 @@ async function queryListing(db: DbOrTx, catalog: CatalogCache, query: ListingQue
   if (sku) return { productPath: `/products/${sku.slug}?variant=${sku.variantId}` };
   const pageCategoryIds = scope.pageCategory ? descendantIds(scope.pageCategory) : undefined;
   const filterCategoryIds = !pageCategoryIds && scope.filterCategory ? descendantIds(scope.filterCategory) : undefined;
-  const { result, searchFacets } = await findProducts(db, query, { ...(pageCategoryIds ? { pageCategoryIds } : {}), ...(filterCategoryIds ? { filterCategoryIds } : {}) });
+  const categories = { ...(pageCategoryIds ? { pageCategoryIds } : {}), ...(filterCategoryIds ? { filterCategoryIds } : {}) };
+  const { result, searchFacets } = await findProducts(db, query, categories, () => catalog.searchVocabulary());
   // A search's statement counted its facets over its matches; a listing counts them here,
   // over the catalog cache's columns.
   const [facets, nearbyCategories] = await Promise.all([

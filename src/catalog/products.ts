@@ -4,7 +4,7 @@ import type { DbOrTx } from '../db/database.js';
 import type { Database, ProductImage, ProductVariant } from '../db/schema.js';
 import type { FacetCounts } from './facets.js';
 import type { ListingQuery } from './listing-query.js';
-import { correctSearch, isActive, searchTerms } from './search.js';
+import { correctSearch, isActive, searchTerms, type VocabularySource } from './search.js';
 import { searchPage } from './search-page.js';
 
 /** What a product card shows. */
@@ -136,12 +136,15 @@ export async function listProducts(db: DbOrTx, filters: ListingQuery, categoryId
   return (await findProducts(db, filters, categoryIds ? { pageCategoryIds: categoryIds } : {})).result;
 }
 
-/** listProducts, and for a search the facet counts over its matches. */
-export async function findProducts(db: DbOrTx, filters: ListingQuery, categories: ListingCategories): Promise<FoundProducts> {
+/**
+ * listProducts, and for a search the facet counts over its matches. A search that finds
+ * nothing is corrected against the vocabulary (the table's, unless the caller has a copy).
+ */
+export async function findProducts(db: DbOrTx, filters: ListingQuery, categories: ListingCategories, vocabulary?: VocabularySource): Promise<FoundProducts> {
   const found = await findMatching(db, filters, categories);
   if (found.result.total > 0 || !filters.q) return found;
   // Nothing found: try again with typos corrected against the catalog's own words.
-  const correctedQuery = await correctSearch(db, filters.q);
+  const correctedQuery = await correctSearch(db, filters.q, vocabulary);
   if (!correctedQuery) return found;
   const corrected = await findMatching(db, { ...filters, q: correctedQuery }, categories);
   return corrected.result.total > 0 ? { ...corrected, result: { ...corrected.result, correctedQuery } } : found;

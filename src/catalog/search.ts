@@ -76,20 +76,55 @@ function allowedEdits(word: string): number {
   return word.length >= 7 ? 2 : word.length >= 4 ? 1 : 0;
 }
 
+/** The words of active products' names, brands and categories, with how many products use each. */
+export type Vocabulary = { word: string; uses: number }[];
+
+/** A vocabulary's lookups, made once per loaded list (the catalog cache hands out the same array). */
+interface VocabularyIndex {
+  known: Set<string>;
+  /** Every word in code-unit order, to find whether any starts with a typed word by binary search. */
+  sorted: string[];
+}
+
+const indexes = new WeakMap<Vocabulary, VocabularyIndex>();
+
+function indexOf(vocabulary: Vocabulary): VocabularyIndex {
+  let index = indexes.get(vocabulary);
+  if (!index) {
+    const words = vocabulary.map((entry) => entry.word);
+    index = { known: new Set(words), sorted: words.sort() };
+    indexes.set(vocabulary, index);
+  }
+  return index;
+}
+
+/** True when some known word starts with `prefix`: the first word not below it in sorted order does, if any. */
+function isPrefixOfKnown(sorted: string[], prefix: string): boolean {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < prefix) low = middle + 1;
+    else high = middle;
+  }
+  return sorted[low]?.startsWith(prefix) ?? false;
+}
+
 /**
  * The search with each word the catalog does not know replaced by the closest word it does
- * ("iphnoe" → "iphone", "labtop" → "laptop"), or undefined when nothing needed correcting.
- * Ties go to the word more products use, then the alphabet.
+ * ("iphnoe" → "iphone", "labtop" → "laptop"), or undefined when nothing needed correcting. A
+ * word that starts a known word is left as typed (its prefix already matches). Ties go to
+ * the word more products use, then the alphabet (the vocabulary's order).
  */
-export function correctSpelling(text: string, vocabulary: { word: string; uses: number }[]): string | undefined {
-  const known = new Set(vocabulary.map((entry) => entry.word));
+export function correctSpelling(text: string, vocabulary: Vocabulary): string | undefined {
+  const { known, sorted } = indexOf(vocabulary);
   let changed = false;
   const corrected = searchWords(text).map((word) => {
     const limit = allowedEdits(word);
-    if (known.has(word) || limit === 0) return word;
+    if (known.has(word) || limit === 0 || isPrefixOfKnown(sorted, word)) return word;
     let best: { word: string; distance: number; uses: number } | undefined;
     for (const entry of vocabulary) {
-      if (entry.word.startsWith(word)) return word; // a prefix of a known word already matches
+      if (Math.abs(entry.word.length - word.length) > limit) continue; // more edits than allowed
       const distance = editDistance(word, entry.word, limit);
       if (distance > limit) continue;
       if (!best || distance < best.distance || (distance === best.distance && entry.uses > best.uses)) best = { ...entry, distance };
@@ -106,9 +141,12 @@ export function correctSpelling(text: string, vocabulary: { word: string; uses: 
  * search_vocabulary table, which triggers on products keep current
  * (migrations/20261123200000_search_vocabulary.ts).
  */
-export async function loadSearchVocabulary(db: DbOrTx): Promise<{ word: string; uses: number }[]> {
+export async function loadSearchVocabulary(db: DbOrTx): Promise<Vocabulary> {
   return db.selectFrom('search_vocabulary').select(['word', 'uses']).orderBy('uses', 'desc').orderBy('word').execute();
 }
+
+/** Where a correction reads the vocabulary: the table, or the catalog cache's copy of it (the store's pages). */
+export type VocabularySource = () => Promise<Vocabulary>;
 
 /** True when correctSpelling could change something in this text: some word is long enough to have a typo. */
 function mayNeedCorrecting(text: string): boolean {
@@ -116,8 +154,8 @@ function mayNeedCorrecting(text: string): boolean {
 }
 
 /** The search with its typos corrected against the catalog's words, or undefined when none were. */
-export async function correctSearch(db: DbOrTx, text: string): Promise<string | undefined> {
-  return mayNeedCorrecting(text) ? correctSpelling(text, await loadSearchVocabulary(db)) : undefined;
+export async function correctSearch(db: DbOrTx, text: string, vocabulary: VocabularySource = () => loadSearchVocabulary(db)): Promise<string | undefined> {
+  return mayNeedCorrecting(text) ? correctSpelling(text, await vocabulary()) : undefined;
 }
 
 export interface Suggestions {
@@ -128,10 +166,11 @@ export interface Suggestions {
 }
 
 /** A few best products and categories for what has been typed so far. */
-export async function suggest(db: DbOrTx, text: string, limit = 6): Promise<Suggestions> {
+export async function suggest(db: DbOrTx, text: string, options: { limit?: number; vocabulary?: VocabularySource } = {}): Promise<Suggestions> {
+  const limit = options.limit ?? 6;
   const found = await suggestFor(db, text, limit);
   if (found.products.length || found.categories.length) return found;
-  const correctedQuery = await correctSearch(db, text);
+  const correctedQuery = await correctSearch(db, text, options.vocabulary);
   return correctedQuery ? { ...(await suggestFor(db, correctedQuery, limit)), correctedQuery } : found;
 }
 

@@ -12,5 +12,5 @@ export const MAX_SUGGEST_LENGTH = 100;
 export async function cachedSuggestions(db: DbOrTx, catalog: CatalogCache, typed: string): Promise<Suggestions> {
   const text = typed.trim().slice(0, MAX_SUGGEST_LENGTH);
   if (!text) return { products: [], categories: [] };
-  return catalog.list({ kind: 'suggest', words: text.toLowerCase().split(/\s+/) }, () => suggest(db, text));
+  return catalog.list({ kind: 'suggest', words: text.toLowerCase().split(/\s+/) }, () => suggest(db, text, { vocabulary: () => catalog.searchVocabulary() }));
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { correctSpelling, searchWords } from '../../src/catalog/search.js';
 import { editDistance } from '../../src/lib/edit-distance.js';
@@ -53,5 +54,35 @@ describe('correctSpelling', () => {
     expect(correctSpelling('lapt', vocabulary)).toBeUndefined();
     expect(correctSpelling('xyz', vocabulary)).toBeUndefined();
     expect(correctSpelling('completely unrelated', vocabulary)).toBeUndefined();
+  });
+
+  it('picks what a word-by-word scan of the vocabulary picks', () => {
+    // The plain rules: a known word, a short word or a prefix of a known word stays; otherwise
+    // the fewest edits within the word's allowance, then the most used, then the first in order.
+    const reference = (text: string, words: { word: string; uses: number }[]) => {
+      let changed = false;
+      const corrected = searchWords(text).map((word) => {
+        const limit = word.length >= 7 ? 2 : word.length >= 4 ? 1 : 0;
+        if (limit === 0 || words.some((entry) => entry.word.startsWith(word))) return word;
+        let best: { word: string; distance: number; uses: number } | undefined;
+        for (const entry of words) {
+          const distance = editDistance(word, entry.word);
+          if (distance <= limit && (!best || distance < best.distance || (distance === best.distance && entry.uses > best.uses))) best = { ...entry, distance };
+        }
+        if (best) changed = true;
+        return best?.word ?? word;
+      });
+      return changed ? corrected.join(' ') : undefined;
+    };
+    const word = fc.stringMatching(/^[abcde]{1,9}$/);
+    const vocabularyOf = fc
+      .uniqueArray(fc.record({ word, uses: fc.integer({ min: 1, max: 4 }) }), { selector: (entry) => entry.word, maxLength: 40 })
+      .map((entries) => entries.sort((a, b) => b.uses - a.uses || (a.word < b.word ? -1 : 1)));
+    fc.assert(
+      fc.property(vocabularyOf, fc.array(word, { minLength: 1, maxLength: 3 }), (words, typed) => {
+        expect(correctSpelling(typed.join(' '), words)).toBe(reference(typed.join(' '), words));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
