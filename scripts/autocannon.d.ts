@@ -10,6 +10,11 @@ declare module 'autocannon' {
       pipelining?: number;
       timeout?: number;
       headers?: Record<string, string>;
+      /**
+       * Requests per second over all connections. Not paced evenly: each connection may send its
+       * share in every one-second window, back to back from the window's start.
+       */
+      overallRate?: number;
       /** Requests each connection sends in turn; setupRequest may rewrite each one before it goes. */
       requests?: RequestSpec[];
     }
@@ -53,6 +58,7 @@ declare module 'autocannon' {
     interface Instance extends EventEmitter {
       stop(): void;
       on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
+      on(event: 'reqError', listener: (error: Error) => void): this;
       on(event: string, listener: (...args: unknown[]) => void): this;
     }
   }
