@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import type { Order } from '../db/schema-orders.js';
 import type { Notices } from '../mail/notices.js';
 import type { PaymentProvider } from '../payments/index.js';
+import { refundOrder, RefundError } from './refunds.js';
 import { moveOrderIn, releaseUnpaidOrderIn, restock } from './settle.js';
 import { checkTransition } from './status.js';
 
@@ -11,9 +12,10 @@ export class CancelError extends Error {
 
 /**
  * Cancels an order before it ships. Unpaid: its payment is cancelled and its stock released.
- * Paid: the whole payment is refunded through the provider first (a refund that fails leaves
- * the order as it was), then the order is cancelled and its goods go back into stock. The
- * customer's message is queued in the same transaction as the cancellation.
+ * Paid: what is left of the payment is refunded through the provider as a recorded refund
+ * (refunds.ts; a refund that fails leaves the order as it was), and in the same transaction as
+ * its success the order is cancelled and its goods go back into stock. The customer's message
+ * is queued in the same transaction as the cancellation.
  */
 export async function cancelOrder(db: Db, payments: PaymentProvider, order: Order, actor: 'customer' | 'staff', notices: Notices): Promise<void> {
   const refused = checkTransition(order.status, 'cancelled');
@@ -27,13 +29,27 @@ export async function cancelOrder(db: Db, payments: PaymentProvider, order: Orde
     return;
   }
   if (!order.payment_id) throw new CancelError('This order has no payment to refund; staff will look at it.');
-  const refund = await payments.refund({ paymentId: order.payment_id, amountCents: order.total_cents - order.refunded_cents, idempotencyKey: `order-${order.number}-refund-cancel` });
-  if (refund.status === 'failed') throw new CancelError('The refund did not go through, so the order was not cancelled. Please contact us.');
+  const left = order.total_cents - order.refunded_cents;
+  if (left <= 0) return cancelPaidWithNothingLeft(db, order, actor, notices);
+  // The same path as a refund staff make: an order_refunds row reserved under the order's lock,
+  // the provider asked with that refund's key, the answer recorded with the move, restock and
+  // message in one transaction. A refund of this order already under way cannot add up twice.
+  try {
+    await refundOrder(db, payments, { orderNumber: order.number, amountCents: left, reason: `Cancelled by the ${actor === 'customer' ? 'customer' : 'store'}`, restock: true, by: { customer: true, ip: null }, fullStatus: 'cancelled' }, notices);
+  } catch (error) {
+    if (!(error instanceof RefundError)) throw error;
+    throw new CancelError(
+      error.field === 'amount' ? 'A refund of this order is already under way; look at it again in a moment.' : 'The refund did not go through, so the order was not cancelled. Please try again, or contact us.',
+    );
+  }
+}
+
+/** A paid order with nothing left to refund (free, or refunded already): cancelled and restocked all the same. */
+async function cancelPaidWithNothingLeft(db: Db, order: Order, actor: 'customer' | 'staff', notices: Notices): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const moved = await moveOrderIn(trx, order.id, order.status, 'cancelled', actor, 'cancelled and refunded', { refunded_cents: order.total_cents });
-    if (!moved) throw new CancelError('The order changed meanwhile; look at it again.');
+    if (!(await moveOrderIn(trx, order.id, order.status, 'cancelled', actor, 'cancelled'))) throw new CancelError('The order changed meanwhile; look at it again.');
     await restock(trx, order.id, { reason: 'cancelled' });
     await trx.deleteFrom('coupon_redemptions').where('order_id', '=', order.id).execute();
-    await notices.queue(trx, { kind: 'order.cancelled', orderId: order.id, refundedCents: order.total_cents - order.refunded_cents });
+    await notices.queue(trx, { kind: 'order.cancelled', orderId: order.id, refundedCents: 0 });
   });
 }

@@ -91,7 +91,7 @@ async function cancelAsStaff(db: Db, payments: PaymentProvider, request: Transit
   if (order.status !== 'paid' && order.status !== 'processing') throw new TransitionError(checkTransition(order.status, 'cancelled') ?? 'This order cannot be cancelled.');
   const fullStatus = canTransition(order.status, 'cancelled') ? 'cancelled' : 'refunded';
   try {
-    const cancellation: RefundRequest = { orderNumber: order.number, amountCents: left, reason: 'Order cancelled', restock: true, staff: request.staff, fullStatus };
+    const cancellation: RefundRequest = { orderNumber: order.number, amountCents: left, reason: 'Order cancelled', restock: true, by: request.staff, fullStatus };
     const { order: after } = await refundOrder(db, payments, cancellation, notices);
     return { order: after, from: order.status, refundedCents: left };
   } catch (error) {

@@ -24,6 +24,14 @@ export class RefundError extends Error {
   }
 }
 
+/**
+ * Who asks for a refund: a member of staff (recorded with their id and address), or the
+ * customer cancelling their own order before it ships (recorded as the customer).
+ */
+export type RefundActor = { actorId: number; ip: string | null } | { customer: true; ip: string | null };
+
+const staffIdOf = (actor: RefundActor): number | null => ('actorId' in actor ? actor.actorId : null);
+
 export interface RefundRequest {
   orderNumber: string;
   amountCents: number;
@@ -35,8 +43,8 @@ export interface RefundRequest {
    * a retry after a timeout) finds its refund and settles that one; it never makes a second.
    */
   sequence?: number;
-  staff: { actorId: number; ip: string | null };
-  /** Where a refund of everything left takes the order: 'cancelled' when staff cancel a paid order. */
+  by: RefundActor;
+  /** Where a refund of everything left takes the order: 'cancelled' when a paid order is cancelled. */
   fullStatus?: 'refunded' | 'cancelled';
 }
 
@@ -84,7 +92,7 @@ async function reserveRefund(db: Db, request: RefundRequest): Promise<OrderRefun
         status: 'pending',
         reason: request.reason,
         restock: request.restock,
-        actor_user_id: request.staff.actorId,
+        actor_user_id: staffIdOf(request.by),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -125,7 +133,7 @@ export function refundProblem(order: Order, refunds: OrderRefund[], request: Pic
  * to run again for the same refund: its key makes the provider answer the same refund, and a
  * refund no longer pending is returned as it is.
  */
-export async function settleRefund(db: Db, payments: PaymentProvider, refundId: number, request: Pick<RefundRequest, 'staff' | 'fullStatus'>, notices: Notices): Promise<RefundOutcome> {
+export async function settleRefund(db: Db, payments: PaymentProvider, refundId: number, request: Pick<RefundRequest, 'by' | 'fullStatus'>, notices: Notices): Promise<RefundOutcome> {
   const outcome = await db.transaction().execute(async (trx) => {
     const { order_id: orderId } = await trx.selectFrom('order_refunds').select('order_id').where('id', '=', refundId).executeTakeFirstOrThrow();
     const order = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
@@ -140,7 +148,7 @@ export async function settleRefund(db: Db, payments: PaymentProvider, refundId: 
       const failed = await trx.updateTable('order_refunds').set({ status: 'failed' }).where('id', '=', refund.id).returningAll().executeTakeFirstOrThrow();
       return { order, refund: failed, repeated: false, failure: answer.failure };
     }
-    const settled: SettledRefund = { to, providerRefundId: answer.refundId, staff: request.staff, cancelling: request.fullStatus !== undefined };
+    const settled: SettledRefund = { to, providerRefundId: answer.refundId, by: request.by, cancelling: request.fullStatus !== undefined };
     return { ...(await recordRefund(trx, notices, order, refund, settled)), repeated: false, failure: undefined };
   });
   if (outcome.failure) throw new RefundError(`The refund was not made: ${outcome.failure} The order is unchanged.`, 'form', 409);
@@ -164,17 +172,17 @@ async function askProvider(payments: PaymentProvider, order: Order, refund: Orde
 interface SettledRefund {
   to: Order['status'];
   providerRefundId: string;
-  staff: RefundRequest['staff'];
-  /** Staff cancelled the order: the customer is told it is cancelled (and refunded), not only refunded. */
+  by: RefundActor;
+  /** The order was cancelled: the customer is told it is cancelled (and refunded), not only refunded. */
   cancelling: boolean;
 }
 
 async function recordRefund(trx: DbOrTx, notices: Notices, order: Order, refund: OrderRefund, settled: SettledRefund) {
   const refundedCents = order.refunded_cents + refund.amount_cents;
-  const staff = { staffId: settled.staff.actorId };
+  const staffId = staffIdOf(settled.by);
   const note = `${formatMoney(refund.amount_cents, order.currency)} refunded`;
-  await moveOrderIn(trx, order.id, order.status, settled.to, staff, note, { refunded_cents: refundedCents });
-  if (refund.restock) await restock(trx, order.id, { reason: settled.to === 'cancelled' ? 'cancelled' : 'refund', staffId: settled.staff.actorId });
+  await moveOrderIn(trx, order.id, order.status, settled.to, staffId === null ? 'customer' : { staffId }, note, { refunded_cents: refundedCents });
+  if (refund.restock) await restock(trx, order.id, { reason: settled.to === 'cancelled' ? 'cancelled' : 'refund', ...(staffId === null ? {} : { staffId }) });
   if (settled.to === 'cancelled') await trx.deleteFrom('coupon_redemptions').where('order_id', '=', order.id).execute();
   const done = await trx
     .updateTable('order_refunds')
@@ -184,8 +192,8 @@ async function recordRefund(trx: DbOrTx, notices: Notices, order: Order, refund:
     .executeTakeFirstOrThrow();
   await recordAudit(trx, {
     action: settled.to === 'cancelled' ? 'order.status_changed' : 'order.refunded',
-    actorUserId: settled.staff.actorId,
-    ip: settled.staff.ip,
+    actorUserId: staffId,
+    ip: settled.by.ip,
     entity: { type: 'order', id: order.id },
     before: { status: order.status, refunded_cents: order.refunded_cents },
     after: { status: settled.to, refunded_cents: refundedCents },

@@ -126,8 +126,14 @@ describe('cancelling an order', () => {
     const page = await htmlOf(await ctx.app.request(cancelled.headers.get('Location')!));
     expect(page.querySelector('[data-order-status]')?.getAttribute('data-order-status')).toBe('cancelled');
     expect(await stockOf(variantId)).toBe(5);
-    const order = await db().selectFrom('orders').select(['refunded_cents', 'total_cents']).where('number', '=', number!).executeTakeFirstOrThrow();
+    const order = await db().selectFrom('orders').select(['id', 'refunded_cents', 'total_cents']).where('number', '=', number!).executeTakeFirstOrThrow();
     expect(order.refunded_cents).toBe(order.total_cents);
+    // The money is accounted for as any refund is: one recorded, settled refund of the whole
+    // payment, by the customer (no member of staff), and the timeline says who cancelled.
+    const refunds = await db().selectFrom('order_refunds').select(['amount_cents', 'status', 'restock', 'actor_user_id', 'provider_refund_id']).where('order_id', '=', order.id).execute();
+    expect(refunds).toEqual([{ amount_cents: order.total_cents, status: 'succeeded', restock: true, actor_user_id: null, provider_refund_id: expect.any(String) }]);
+    const moves = await db().selectFrom('order_events').select(['to_status', 'actor']).where('order_id', '=', order.id).orderBy('id').execute();
+    expect(moves.at(-1)).toEqual({ to_status: 'cancelled', actor: 'customer' });
     // Twice is refused with a reason, not a 500.
     expect((await ctx.app.request(`/orders/${number}/cancel`, form({ token: token! }))).status).toBe(409);
 

@@ -73,7 +73,7 @@ export function adminOrderRoutes(deps: AppDeps) {
     if (!parsed.success) return refused(c, number, 422, { errors: fieldErrors(parsed.error), values, error: 'Nothing was refunded: see the form.' });
     const { amount, reason, restock, sequence } = parsed.data;
     try {
-      const request = { orderNumber: number, amountCents: amount, reason, restock: restock === '1', staff: staffActor(deps, c), ...(sequence ? { sequence } : {}) };
+      const request = { orderNumber: number, amountCents: amount, reason, restock: restock === '1', by: staffActor(deps, c), ...(sequence ? { sequence } : {}) };
       const { order, refund, repeated } = await refundOrder(deps.db, deps.payments, request, noticesFor(deps));
       if (refund.restock) deps.catalog.invalidate();
       if (!repeated) await publishOrderChange(deps.live, order.number, order.status);
