@@ -52,7 +52,15 @@ export function newOrderNumber(): string {
  *   queues for, and each statement held under it (each a round trip through a busy event
  *   loop) would make the queue longer.
  */
-export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ order: Order; reused: boolean }> {
+export interface PlacedOrder {
+  order: Order;
+  /** The cart's unpaid order already made for the same contents (a submit sent again). */
+  reused: boolean;
+  /** The number of the cart's earlier unpaid order, cancelled because the cart changed since: its page should hear of it. */
+  superseded?: string;
+}
+
+export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<PlacedOrder> {
   return db.transaction().execute(async (trx) => {
     const cartRow = await trx.selectFrom('carts').select(['id', 'updated_at']).where('id', '=', input.cartId).forUpdate().executeTakeFirst();
     if (!cartRow) throw new CheckoutError('Your cart is empty.', 422);
@@ -63,6 +71,7 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ 
       if (cartRow.updated_at <= pending.placed_at) return { order: pending, reused: true };
       await releaseUnpaidOrderIn(trx, pending.id, 'system', 'the cart changed before payment');
     }
+    const superseded = pending ? { superseded: pending.number } : {};
 
     const cart = await loadCart(trx, input.cartId);
     if (!cart || cart.lines.length === 0) throw new CheckoutError('Your cart is empty.', 422);
@@ -156,7 +165,7 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<{ 
     if (coupon) await trx.insertInto('coupon_redemptions').values({ coupon_id: coupon.id, user_id: input.userId, email: input.email, order_id: order.id }).execute();
     // Last, so the variants' row locks are held only for this statement and the commit.
     await takeStock(trx, cart.lines);
-    return { order, reused: false };
+    return { order, reused: false, ...superseded };
   });
 }
 

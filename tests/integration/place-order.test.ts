@@ -216,6 +216,8 @@ describe('a cart changed after its order was placed', () => {
     await addToCart(db(), cartId, variants[0]!.id, 1);
     const second = await placeOrder(db(), input(cartId));
     expect(second.reused).toBe(false);
+    expect(first.superseded).toBeUndefined();
+    expect(second.superseded).toBe(first.order.number); // the routes announce it on the old order's live page
     expect(second.order.subtotal_cents).toBe(2000);
     expect((await db().selectFrom('orders').select('status').where('id', '=', first.order.id).executeTakeFirstOrThrow()).status).toBe('cancelled');
     expect(await stockOf(variants[0]!.id)).toBe(8);

@@ -77,7 +77,8 @@ export function registerCheckoutRoutes(api: ApiApp, deps: AppDeps): void {
     const input = await checkoutOrderInput(deps, user, body);
     const cartId = await findMemberCartId(db, user.id);
     if (cartId === undefined) throw unprocessable('Your cart is empty.');
-    const { order } = await refusalsAsProblems(async () => placeOrder(db, { ...input, cartId, userId: user.id, paymentProvider: payments.name, pricing: await pricingContextForUser(deps, user) }));
+    const { order, superseded } = await refusalsAsProblems(async () => placeOrder(db, { ...input, cartId, userId: user.id, paymentProvider: payments.name, pricing: await pricingContextForUser(deps, user) }));
+    if (superseded) await publishOrderChange(deps.live, superseded, 'cancelled');
     await replays.remember(user.id, key, body, order.number);
     c.header('Location', `/api/v1/orders/${order.number}`);
     return c.json(orderJson(await ownOrder(deps, user, order.number)), 201);

@@ -143,7 +143,8 @@ export function checkoutRoutes(deps: AppDeps) {
     const address = smsPhone ? { ...typedAddress, phone: smsPhone } : typedAddress;
     let order: Order;
     try {
-      ({ order } = await placeOrder(db, {
+      let superseded: string | undefined;
+      ({ order, superseded } = await placeOrder(db, {
         cartId,
         userId: c.get('user')?.id ?? null,
         email,
@@ -155,6 +156,7 @@ export function checkoutRoutes(deps: AppDeps) {
         // The same pricing as the cart page: a coupon on a category covers the categories below it.
         pricing: await pricingContextFor(deps, c),
       }));
+      if (superseded) await publishOrderChange(deps.live, superseded, 'cancelled');
     } catch (error) {
       if (error instanceof CheckoutError) return again(values, { formError: error.message }, error.status);
       throw error;
