@@ -183,10 +183,15 @@ export async function suggest(db: DbOrTx, text: string, options: { limit?: numbe
  */
 export const SUGGEST_CANDIDATES = 500;
 
+/**
+ * Products and categories in one statement: the categories (a row at most, as JSON) joined to
+ * the best products, so a keystroke costs one round trip, and the categories come even when
+ * no product matches.
+ */
 async function suggestFor(db: DbOrTx, text: string, limit: number): Promise<Suggestions> {
   const terms = searchTerms(text);
   if (!terms) return { products: [], categories: [] };
-  const prefix = sql`to_tsquery('simple', ${searchWords(text).map((word) => `${word}:*`).join(' & ')})`;
+  const prefix = sql`(SELECT to_tsquery('simple', ${searchWords(text).map((word) => `${word}:*`).join(' & ')}))`;
   const candidates = db
     .selectFrom('products')
     .select(['products.id', 'products.slug', 'products.name', 'products.brand', sql<number>`products.price_min_cents`.as('price_min_cents'), terms.rank.as('rank')])
@@ -194,23 +199,30 @@ async function suggestFor(db: DbOrTx, text: string, limit: number): Promise<Sugg
     .where('products.price_min_cents', 'is not', null)
     .where(terms.matches)
     .limit(SUGGEST_CANDIDATES);
-  const [products, categories] = await Promise.all([
-    db
-      .selectFrom(candidates.as('candidate'))
-      .select(['candidate.slug', 'candidate.name', 'candidate.brand', 'candidate.price_min_cents'])
-      .orderBy('candidate.rank', 'desc')
-      .orderBy('candidate.id')
-      .limit(limit)
-      .execute(),
-    db
-      .selectFrom('categories')
-      .select(['slug', 'name'])
-      .where(sql<SqlBool>`to_tsvector('simple', name) @@ ${prefix}`)
-      .orderBy('name')
-      .limit(3)
-      .execute(),
-  ]);
-  return { products, categories };
+  const best = db
+    .selectFrom(candidates.as('candidate'))
+    .select(['candidate.id', 'candidate.slug', 'candidate.name', 'candidate.brand', 'candidate.price_min_cents', 'candidate.rank'])
+    .orderBy('candidate.rank', 'desc')
+    .orderBy('candidate.id')
+    .limit(limit);
+  const categories = db
+    .selectFrom('categories')
+    .select(['slug', 'name'])
+    .where(sql<SqlBool>`to_tsvector('simple', name) @@ ${prefix}`)
+    .orderBy('name')
+    .limit(3);
+  const found = db
+    .selectFrom(categories.as('category'))
+    .select(sql<{ slug: string; name: string }[] | null>`json_agg(json_build_object('slug', category.slug, 'name', category.name) ORDER BY category.name)`.as('categories'));
+  const rows = await db
+    .selectFrom(found.as('found'))
+    .leftJoin(best.as('best'), (join) => join.onTrue())
+    .select(['found.categories', 'best.slug', 'best.name', 'best.brand', 'best.price_min_cents'])
+    .orderBy('best.rank', 'desc')
+    .orderBy('best.id')
+    .execute();
+  const products = rows.flatMap(({ slug, name, brand, price_min_cents }) => (slug === null || name === null || price_min_cents === null ? [] : [{ slug, name, brand, price_min_cents }]));
+  return { products, categories: rows[0]?.categories ?? [] };
 }
 
 /**

@@ -32,6 +32,16 @@ describe('GET /search/suggest', () => {
     expect((await htmlOf(await suggest('zenbok'))).text).toContain('Showing results for “zenbook”');
   });
 
+  it('offers categories that match when no product does, at most three, by name', async () => {
+    const { db } = ctx.database;
+    for (const name of ['Garden tools', 'Garden furniture', 'Gardening books', 'Garden lights']) {
+      await insertCategory(db, { slug: name.toLowerCase().replace(' ', '-'), name });
+    }
+    await ctx.catalog.invalidate();
+    const options = (await htmlOf(await suggest('gard'))).querySelectorAll('[role=option]');
+    expect(options.map((option) => option.getAttribute('data-href'))).toEqual(['/categories/garden-furniture', '/categories/garden-lights', '/categories/garden-tools']);
+  });
+
   it('answers nothing, never an error, for empty, odd or hostile text', async () => {
     for (const q of ['', '   ', '%', "' OR 1=1--", '👗', 'x'.repeat(10_240)]) {
       const response = await suggest(q);
