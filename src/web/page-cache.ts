@@ -123,7 +123,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     const held = entry.variants[wanted];
     if (held) return { payload: held, encoding: wanted };
     const identity = identityOf(entry);
-    const made = encodeBody(identity, wanted);
+    const made = encodeBody(identity, wanted, 'kept');
     if (!made.encoding) {
       entry.small = true; // too small to be worth compressing: everyone gets the page as it is
       return made;
