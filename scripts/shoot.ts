@@ -11,7 +11,9 @@ import { childEnv, startServer } from './support/start-server.js';
  * `npm run shoot -- --out DIR /admin /admin/products …`: starts the demo store on a fresh
  * embedded database, signs in as an admin (with a second factor), and saves each path at
  * phone and desktop sizes, with JavaScript on and off, for a person to look at. `--orders N`
- * first places N paid orders through the shop's pages.
+ * first places N paid orders through the shop's pages. `--first-screen` keeps only what the
+ * window shows before any scrolling: a phone's whole page is so tall that an image viewer
+ * shrinks it past reading.
  */
 /** A shopper's order through the store's own pages, so the back office has something to show. */
 async function placeOrder(browser: Browser, url: string, n: number): Promise<void> {
@@ -33,7 +35,7 @@ async function placeOrder(browser: Browser, url: string, n: number): Promise<voi
   await context.close();
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'shots' }, orders: { type: 'string', default: '0' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'shots' }, orders: { type: 'string', default: '0' }, 'first-screen': { type: 'boolean', default: false } } });
 const outDir = resolve(values.out!);
 const admin = { email: 'owner@example.test', password: 'screenshots only passphrase' };
 const dataDir = mkdtempSync(join(tmpdir(), 'hyperstore-shoot-'));
@@ -54,7 +56,7 @@ try {
       for (const path of positionals) {
         await page.goto(server.url + path, { waitUntil: 'load' });
         const file = join(outDir, `${path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'root'}-${size}-${javaScriptEnabled ? 'js' : 'nojs'}.png`);
-        await page.screenshot({ path: file, fullPage: true });
+        await page.screenshot({ path: file, fullPage: !values['first-screen'] });
         console.log(`wrote ${file}`);
       }
       await context.close();

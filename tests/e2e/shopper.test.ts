@@ -155,6 +155,8 @@ describe.each(modes)('shopper with $mode', ({ js }) => {
       const badPrice = await page.goto(`${baseUrl}/products?min_price=abc`);
       expect(badPrice?.status()).toBe(400);
       expect(await page.locator('#min_price-error').textContent()).toBe('Enter an amount such as 25 or 19.99.');
+      // Shown, not folded away in a phone's filter panel.
+      expect(await page.locator('#min_price-error').isVisible()).toBe(true);
       expect(await page.locator('#min_price').getAttribute('aria-invalid')).toBe('true');
       await checkA11y(page);
 
