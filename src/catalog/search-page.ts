@@ -46,26 +46,43 @@ function nothingFound(filters: ListingQuery): FoundProducts {
   };
 }
 
-/** True or false, never NULL: a product without a brand or category fails those filters. */
-const flag = (condition: Expression<SqlBool> | undefined): RawBuilder<boolean> => (condition ? sql<boolean>`coalesce(${condition}, false)` : sql<boolean>`true`);
+type Filter = 'in_category' | 'in_brand' | 'in_price' | 'in_stock';
+const FILTERS: Filter[] = ['in_category', 'in_brand', 'in_price', 'in_stock'];
 
-/** Whether each match passes each of the shopper's filters (the page's category is part of the search). */
-function filterFlags(filters: ListingQuery, categories: ListingCategories) {
+/**
+ * For each of the shopper's filters that is set, whether a match passes it: true or false,
+ * never NULL (a product without a brand or category fails those filters). The page's
+ * category is part of the search itself.
+ */
+function filterConditions(filters: ListingQuery, categories: ListingCategories): Partial<Record<Filter, RawBuilder<boolean>>> {
   const price = sql.ref('products.price_min_cents');
   const atLeast = filters.minPriceCents !== undefined ? sql<SqlBool>`${price} >= ${filters.minPriceCents}` : undefined;
   const atMost = filters.maxPriceCents !== undefined ? sql<SqlBool>`${price} <= ${filters.maxPriceCents}` : undefined;
-  const inList = (column: string, values: readonly unknown[]) =>
-    sql<SqlBool>`${sql.ref(column)} in (${sql.join(values.length ? values : [null])})`;
-  return [
-    flag(categories.filterCategoryIds ? inList('products.category_id', categories.filterCategoryIds) : undefined).as('in_category'),
-    flag(filters.brands.length ? inList('products.brand', filters.brands) : undefined).as('in_brand'),
-    flag(atLeast && atMost ? sql<SqlBool>`${atLeast} and ${atMost}` : (atLeast ?? atMost)).as('in_price'),
-    flag(filters.inStock ? sql<SqlBool>`products.stock_total > 0` : undefined).as('in_stock'),
-  ];
+  const inList = (column: string, values: readonly unknown[]) => sql<SqlBool>`${sql.ref(column)} in (${sql.join(values.length ? values : [null])})`;
+  const conditions: Partial<Record<Filter, Expression<SqlBool>>> = {
+    ...(categories.filterCategoryIds ? { in_category: inList('products.category_id', categories.filterCategoryIds) } : {}),
+    ...(filters.brands.length ? { in_brand: inList('products.brand', filters.brands) } : {}),
+    ...(atLeast && atMost ? { in_price: sql<SqlBool>`${atLeast} and ${atMost}` } : atLeast || atMost ? { in_price: (atLeast ?? atMost)! } : {}),
+    ...(filters.inStock ? { in_stock: sql<SqlBool>`products.stock_total > 0` } : {}),
+  };
+  return Object.fromEntries(Object.entries(conditions).map(([name, condition]) => [name, sql<boolean>`coalesce(${condition}, false)`]));
 }
+
+/**
+ * "Passes these filters" over the matches: the flag columns of the filters that are set (a
+ * filter that is not set is not a column: a narrower CTE costs less to write and read).
+ */
+function passes(set: Partial<Record<Filter, unknown>>, ...names: (Filter | 'stocked')[]): RawBuilder<SqlBool> {
+  const columns = names.filter((name) => name === 'stocked' || set[name] !== undefined);
+  return columns.length ? sql<SqlBool>`${sql.join(columns.map((name) => sql.ref(name)), sql` AND `)}` : sql<SqlBool>`true`;
+}
+
+/** Every filter but these. */
+const allBut = (...left: Filter[]) => FILTERS.filter((name) => !left.includes(name));
 
 async function pageOf(db: DbOrTx, filters: ListingQuery & { q: string }, categories: ListingCategories, page: number) {
   const terms = searchTerms(filters.q)!;
+  const conditions = filterConditions(filters, categories);
   const order = sortOrder(filters);
   const byKeys = (table: string) => order.map(([, direction], index): Order => [sql.ref(`${table}.k${index}`), direction]);
   let matches = db
@@ -78,16 +95,16 @@ async function pageOf(db: DbOrTx, filters: ListingQuery & { q: string }, categor
       'products.brand',
       sql<number>`width_bucket(products.price_min_cents, ARRAY[${sql.join(PRICE_BAND_EDGES_CENTS.map((edge) => sql.lit(edge)))}])`.as('band'),
       sql<boolean>`products.stock_total > 0`.as('stocked'),
-      ...filterFlags(filters, categories),
+      ...(Object.entries(conditions) as [Filter, RawBuilder<boolean>][]).map(([name, condition]) => condition.as(name)),
       ...order.map(([expression], index) => sql<unknown>`${expression}`.as(`k${index}`)),
     ]);
   if (categories.pageCategoryIds) matches = matches.where('products.category_id', 'in', categories.pageCategoryIds.length ? categories.pageCategoryIds : [-1]);
   const query = db
     .with((cte) => cte('matches').materialized(), () => matches)
-    .selectFrom(facetCounts().as('counted'))
+    .selectFrom(facetCounts(conditions).as('counted'))
     .leftJoin(
       (eb) => {
-        const best = applyOrder(eb.selectFrom('matches').where(sql<SqlBool>`in_category and in_brand and in_price and in_stock`).selectAll(), byKeys('matches'))
+        const best = applyOrder(eb.selectFrom('matches').where(passes(conditions, ...FILTERS)).selectAll(), byKeys('matches'))
           .limit(filters.perPage)
           .offset((page - 1) * filters.perPage);
         // row_number marks one card to carry the counts; the cards' order is the ORDER BY below.
@@ -111,17 +128,17 @@ async function pageOf(db: DbOrTx, filters: ListingQuery & { q: string }, categor
  * Every facet's counts over the matches, one pass (GROUPING SETS), as one JSON value: each
  * facet counts the matches that pass every filter but its own.
  */
-function facetCounts() {
+function facetCounts(set: Partial<Record<Filter, unknown>>) {
   return sql<{ counts: CountRow[] }>`(
     SELECT json_agg(json_build_array(g, category_id, brand, band, n, stocked)) AS counts FROM (
       SELECT grouping(category_id, brand, band) AS g, category_id, brand, band,
         CASE grouping(category_id, brand, band)
-          WHEN ${sql.lit(BY.category)} THEN count(*) FILTER (WHERE in_brand AND in_price AND in_stock)
-          WHEN ${sql.lit(BY.brand)} THEN count(*) FILTER (WHERE in_category AND in_price AND in_stock)
-          WHEN ${sql.lit(BY.band)} THEN count(*) FILTER (WHERE in_category AND in_brand AND in_stock)
-          ELSE count(*) FILTER (WHERE in_category AND in_brand AND in_price AND in_stock)
+          WHEN ${sql.lit(BY.category)} THEN count(*) FILTER (WHERE ${passes(set, ...allBut('in_category'))})
+          WHEN ${sql.lit(BY.brand)} THEN count(*) FILTER (WHERE ${passes(set, ...allBut('in_brand'))})
+          WHEN ${sql.lit(BY.band)} THEN count(*) FILTER (WHERE ${passes(set, ...allBut('in_price'))})
+          ELSE count(*) FILTER (WHERE ${passes(set, ...FILTERS)})
         END AS n,
-        count(*) FILTER (WHERE in_category AND in_brand AND in_price AND stocked) AS stocked
+        count(*) FILTER (WHERE ${passes(set, ...allBut('in_stock'), 'stocked')}) AS stocked
       FROM matches
       GROUP BY GROUPING SETS ((category_id), (brand), (band), ())
     ) AS grouped
