@@ -121,11 +121,22 @@ const FAILS = { category: 1, brand: 2, price: 4, stock: 8 } as const;
  * a search page counts in its own statement, over the matches it has just found, and
  * `matchIds` lets this pass count over a given match set (the tests compare the two).
  */
-export function computeFacets(
-  products: FacetProduct[],
-  filters: ListingQuery,
-  scope: { tree: CategoryTree; pageCategoryIds?: number[]; filterCategory?: CategoryNode; matchIds?: Set<number> },
-): Facets {
+export function computeFacets(products: FacetProduct[], filters: ListingQuery, scope: FacetScope): Facets {
+  return countListing(products, filters, scope).facets;
+}
+
+export interface FacetScope {
+  tree: CategoryTree;
+  pageCategoryIds?: number[];
+  filterCategory?: CategoryNode;
+  matchIds?: Set<number>;
+}
+
+/**
+ * computeFacets, and the listing's total: how many products pass every filter (what the
+ * listing then shows, page by page), counted in the same pass.
+ */
+export function countListing(products: FacetProduct[], filters: ListingQuery, scope: FacetScope): { facets: Facets; total: number } {
   const columns = facetColumns(products);
   const { size, category, brand, price, stock, band } = columns;
   const categoryMask = (ids: number[] | undefined) => {
@@ -161,6 +172,7 @@ export function computeFacets(
   const perBrand = new Int32Array(columns.brandNames.length);
   const perBand = new Int32Array(bandEdgesCents.length + 1);
   let inStock = 0;
+  let total = 0;
   const count = positions ? positions.length : size;
   for (let n = 0; n < count; n++) {
     const i = positions ? positions[n]! : n;
@@ -178,11 +190,12 @@ export function computeFacets(
     if ((fails & ~FAILS.brand) === 0 && brandId >= 0) perBrand[brandId]!++;
     if ((fails & ~FAILS.price) === 0) perBand[band[i]!]!++;
     if ((fails & ~FAILS.stock) === 0 && stock[i]! > 0) inStock++;
+    if (fails === 0) total++;
   }
 
   const categories = [...perCategory.entries()];
   const brands = [...perBrand.entries()].map(([index, count]): [string, number] => [columns.brandNames[index]!, count]);
-  return facetsFromCounts({ categories, brands, bands: [...perBand], inStock }, scope.tree);
+  return { facets: facetsFromCounts({ categories, brands, bands: [...perBand], inStock }, scope.tree), total };
 }
 
 /**

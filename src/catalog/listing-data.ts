@@ -1,7 +1,7 @@
 import type { DbOrTx } from '../db/database.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { descendantIds, type CategoryNode, type CategoryTree } from './categories.js';
-import { computeFacets, facetsFromCounts, type Facets } from './facets.js';
+import { countListing, facetsFromCounts, type Facets } from './facets.js';
 import type { ListingQuery } from './listing-query.js';
 import { findProducts, findVariantBySku, type ProductPageResult } from './products.js';
 import { nearestCategories } from './search.js';
@@ -51,20 +51,19 @@ async function queryListing(db: DbOrTx, catalog: CatalogCache, query: ListingQue
   const pageCategoryIds = scope.pageCategory ? descendantIds(scope.pageCategory) : undefined;
   const filterCategoryIds = !pageCategoryIds && scope.filterCategory ? descendantIds(scope.filterCategory) : undefined;
   const categories = { ...(pageCategoryIds ? { pageCategoryIds } : {}), ...(filterCategoryIds ? { filterCategoryIds } : {}) };
-  const { result, searchFacets } = await findProducts(db, query, categories, () => catalog.searchVocabulary());
-  // A search's statement counted its facets over its matches; a listing counts them here,
-  // over the catalog cache's columns.
-  const [facets, nearbyCategories] = await Promise.all([
-    searchFacets ? facetsFromCounts(searchFacets, scope.tree) : listingFacets(catalog, query, scope, pageCategoryIds),
-    result.total === 0 && query.q ? nearestCategories(db, query.q) : [],
-  ]);
-  return { result, facets, nearbyCategories };
-}
-
-async function listingFacets(catalog: CatalogCache, query: ListingQuery, scope: ListingScope, pageCategoryIds: number[] | undefined): Promise<Facets> {
-  return computeFacets(await catalog.facetProducts(), query, {
+  if (query.q) {
+    // A search's statement counts its facets over its matches.
+    const { result, searchFacets } = await findProducts(db, query, categories, { vocabulary: () => catalog.searchVocabulary() });
+    const nearbyCategories = result.total === 0 ? await nearestCategories(db, query.q) : [];
+    return { result, facets: facetsFromCounts(searchFacets!, scope.tree), nearbyCategories };
+  }
+  // A listing counts its facets and its total over the catalog cache's columns, in memory;
+  // the statement then fetches only the page.
+  const { facets, total } = countListing(await catalog.facetProducts(), query, {
     tree: scope.tree,
     ...(pageCategoryIds ? { pageCategoryIds } : {}),
     ...(scope.filterCategory ? { filterCategory: scope.filterCategory } : {}),
   });
+  const { result } = await findProducts(db, query, categories, { total });
+  return { result, facets, nearbyCategories: [] };
 }

@@ -54,6 +54,21 @@ describe.each([
       expect(await resultCount(withParam(path, 'in_stock', '1'))).toBe(inStock);
     });
 
+    it('count what the pages of the listing then show', async () => {
+      // A listing counts its total in memory, with the facets, and fetches only the page: the
+      // pages must hold exactly that many products, each once.
+      const total = await resultCount(path);
+      const seen = new Set<string>();
+      for (let page = 1; page <= Math.ceil(total / 100); page++) {
+        const url = new URL(path, 'http://x');
+        url.searchParams.set('per_page', '100');
+        url.searchParams.set('page', String(page));
+        const cards = (await htmlOf(await ctx.app.request(`${url.pathname}${url.search}`))).querySelectorAll('[data-product-card] h3 a');
+        for (const card of cards) seen.add(card.getAttribute('href')!);
+      }
+      expect(seen.size).toBe(total);
+    });
+
     it.runIf(path.startsWith('/products'))('match the listing each category leads to', async () => {
       const page = await htmlOf(await ctx.app.request(path));
       for (const option of page.querySelectorAll('#filter-category option').slice(1, 10)) {
