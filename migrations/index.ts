@@ -13,6 +13,7 @@ import * as deferProductRefresh from './20261125200000_defer_product_refresh.js'
 import * as createOutbox from './20261126000000_create_outbox.js';
 import * as addSmsUpdates from './20261126100000_add_sms_updates.js';
 import * as createApiTokens from './20261127000000_create_api_tokens.js';
+import * as disableSearchIndexPendingList from './20261128100000_disable_search_index_pending_list.js';
 
 /**
  * Every migration, by name, in order. Listed statically (not read from disk) so the same
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '20261126000000_create_outbox': createOutbox,
   '20261126100000_add_sms_updates': addSmsUpdates,
   '20261127000000_create_api_tokens': createApiTokens,
+  '20261128100000_disable_search_index_pending_list': disableSearchIndexPendingList,
 };
