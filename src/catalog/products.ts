@@ -183,12 +183,18 @@ async function listPage(db: DbOrTx, filters: ListingQuery, categoryIds: number[]
   const pageCount = Math.max(1, Math.ceil(total / filters.perPage));
   // Past the end shows the last page there is.
   const page = Math.min(filters.page, pageCount);
-  const result = { total, page, pageCount, perPage: filters.perPage };
-  if (total === 0) return { ...result, items: [] };
+  const items = total === 0 ? [] : await pageCards(db, filters, categoryIds, page);
+  return { items, total, page, pageCount, perPage: filters.perPage };
+}
+
+/** The first products of a listing, without counting the rest (the home page's newest). */
+export function listTopProducts(db: DbOrTx, filters: ListingQuery): Promise<ProductCard[]> {
+  return pageCards(db, { ...filters, page: 1 }, undefined, 1);
+}
+
+/** A page of a listing without a search: its products with their own columns (nothing joins back to products), then picture and variant. */
+function pageCards(db: DbOrTx, filters: ListingQuery, categoryIds: number[] | undefined, page: number): Promise<ProductCard[]> {
   const order = sortOrder(filters);
-  // The page's products with their own columns, so nothing joins back to products: a plan
-  // made for any LIMIT (a prepared statement's generic plan guesses a tenth of the rows)
-  // then has no join to choose a sequential scan for.
   const chosen = applyOrder(applyFilters(db.selectFrom('products'), filters, categoryIds).select(cardColumns('products')), order)
     .select(order.map(([expression], index) => sql<unknown>`${expression}`.as(`k${index}`)))
     .limit(filters.perPage)
@@ -198,7 +204,7 @@ async function listPage(db: DbOrTx, filters: ListingQuery, categoryIds: number[]
     .selectFrom(chosen.as('chosen'))
     .leftJoinLateral(firstPicture(db, 'chosen.id'), (join) => join.onTrue())
     .select([...cardColumns('chosen'), 'picture.url as image_url', 'picture.alt as image_alt', singleVariantId('chosen.id')]);
-  return { ...result, items: await applyOrder(cards, byKeys).execute() };
+  return applyOrder(cards, byKeys).execute();
 }
 
 /**

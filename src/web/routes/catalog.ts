@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ancestry } from '../../catalog/categories.js';
 import { loadListing } from '../../catalog/listing-data.js';
 import { parseListingQuery } from '../../catalog/listing-query.js';
-import { listFeaturedProducts, listProducts } from '../../catalog/products.js';
+import { listFeaturedProducts, listTopProducts } from '../../catalog/products.js';
 import { optionGroups, pickVariant } from '../../catalog/variants.js';
 import { isSlug } from '../../lib/slugs.js';
 import { HomePage } from '../../../views/catalog/home.js';
@@ -28,9 +28,9 @@ export function catalogRoutes(deps: AppDeps, pages: PageCache) {
       catalog.list({ kind: 'home' }, async () => {
         const [featured, newest] = await Promise.all([
           listFeaturedProducts(db, 8),
-          listProducts(db, { brands: [], inStock: true, sort: 'newest', page: 1, perPage: 8 }),
+          listTopProducts(db, { brands: [], inStock: true, sort: 'newest', page: 1, perPage: 8 }),
         ]);
-        return { featured, newest: newest.items };
+        return { featured, newest };
       }),
     ]);
     return renderPage(c, { page: () => HomePage({ layout, featured, newest }) });
