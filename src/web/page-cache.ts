@@ -2,7 +2,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Context, Next } from 'hono';
 import { LISTING_FORM_ID } from '../../views/catalog/listing.js';
 import { PAGE_BYTES_TTL_SECONDS } from '../catalog/catalog-cache.js';
-import { captureHtml, encodeBody, pageEtag, preferredEncoding, sendHtml } from './compression.js';
+import { captureHtml, encodeBody, pageEtag, preferredEncoding, sendHtml, type CompressionEffort } from './compression.js';
 import type { AppEnv } from './context.js';
 import { isFragmentRequest } from './htmx.js';
 import { processMetrics } from './metrics.js';
@@ -19,6 +19,12 @@ interface Entry {
   small: boolean;
   /** Some client took the plain bytes: keep them rather than decompress each time. */
   identityAsked: boolean;
+  /**
+   * How hard to compress it (see encodeBody): a search's results are rarely asked for twice, so
+   * they are compressed as cheaply as a page made for one answer; other catalog pages are sent
+   * many times, so the smaller bytes are worth the time.
+   */
+  effort: CompressionEffort;
 }
 
 export interface PageCacheOptions {
@@ -123,7 +129,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     const held = entry.variants[wanted];
     if (held) return { payload: held, encoding: wanted };
     const identity = identityOf(entry);
-    const made = encodeBody(identity, wanted, 'kept');
+    const made = encodeBody(identity, wanted, entry.effort);
     if (!made.encoding) {
       entry.small = true; // too small to be worth compressing: everyone gets the page as it is
       return made;
@@ -161,7 +167,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     const pending = new Promise<Entry | undefined>((resolve) => (settle = resolve));
     building.set(key, pending);
     captureHtml(c, (context, body) => {
-      built = newEntry(body, key, now() + ttlMs);
+      built = newEntry(body, key, now() + ttlMs, context.req.query('q') ? 'once' : 'kept');
       // A render that began before an invalidation may show the old catalog: answer with it, never keep it.
       if (startedIn === generation) keep(key, built);
       return answer(context, key, built);
@@ -212,9 +218,9 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   };
 }
 
-function newEntry(body: Buffer, key: string, expiresAt: number): Entry {
+function newEntry(body: Buffer, key: string, expiresAt: number, effort: CompressionEffort): Entry {
   // The plain bytes until a compressed variant is made from them (see variant()).
-  return { etag: pageEtag(body), variants: { identity: body }, bytes: body.byteLength + key.length * 2 + ENTRY_OVERHEAD_BYTES, expiresAt, small: false, identityAsked: false };
+  return { etag: pageEtag(body), variants: { identity: body }, bytes: body.byteLength + key.length * 2 + ENTRY_OVERHEAD_BYTES, expiresAt, small: false, identityAsked: false, effort };
 }
 
 function identityOf(entry: Entry): Buffer {
