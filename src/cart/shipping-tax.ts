@@ -31,17 +31,15 @@ export function shippingMethodsFor(db: DbOrTx, country: string): Promise<Shippin
 }
 
 async function loadShippingMethods(db: DbOrTx, country: string): Promise<ShippingMethod[]> {
-  const zone = await db
+  // The zone and its methods in one statement: the zone naming the country wins over '*'.
+  const zone = db
     .selectFrom('shipping_zones')
     .select('id')
     .where((eb) => eb.or([eb(sql`${country}`, '=', sql`ANY(countries)`), eb(sql`'*'`, '=', sql`ANY(countries)`)]))
-    // A zone naming the country wins over '*'.
     .orderBy(sql`${country} = ANY(countries)`, 'desc')
     .orderBy('position')
-    .limit(1)
-    .executeTakeFirst();
-  if (!zone) return [];
-  return db.selectFrom('shipping_methods').selectAll().where('zone_id', '=', zone.id).where('active', '=', true).orderBy('position').orderBy('id').execute();
+    .limit(1);
+  return db.selectFrom('shipping_methods').selectAll().where('zone_id', '=', zone).where('active', '=', true).orderBy('position').orderBy('id').execute();
 }
 
 export function shippingRule(method: ShippingMethod): ShippingRule {

@@ -33,6 +33,11 @@ export interface PlaceOrderInput {
   pricing: Omit<PricingContext, 'userId' | 'email' | 'country' | 'region' | 'shippingCode'>;
 }
 
+/** Tells the stock history trigger, for the rest of the transaction, that stock changes are order `number`'s sale. */
+function tagStockChangesAsSale(number: string) {
+  return sql<string>`set_config('hyperstore.stock_reason', 'sale', true) || set_config('hyperstore.stock_note', ${number}, true) || set_config('hyperstore.actor_user_id', '', true)`.as('stock_tag');
+}
+
 /** Human-friendly and unguessable: "HS-" and eight characters with no 0/O or 1/I/L to misread. */
 export function newOrderNumber(): string {
   const alphabet = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -62,7 +67,10 @@ export interface PlacedOrder {
 
 export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<PlacedOrder> {
   return db.transaction().execute(async (trx) => {
-    const cartRow = await trx.selectFrom('carts').select(['id', 'updated_at']).where('id', '=', input.cartId).forUpdate().executeTakeFirst();
+    const number = newOrderNumber();
+    // The stock history (a trigger, decision 0009) records this transaction's decrements as this
+    // order's sale; said with the cart's lock, in the same statement.
+    const cartRow = await trx.selectFrom('carts').select(['id', 'updated_at', tagStockChangesAsSale(number)]).where('id', '=', input.cartId).forUpdate().executeTakeFirst();
     if (!cartRow) throw new CheckoutError('Your cart is empty.', 422);
     const pending = await trx.selectFrom('orders').selectAll().where('cart_id', '=', input.cartId).where('status', '=', 'pending').executeTakeFirst();
     if (pending) {
@@ -70,6 +78,7 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<Pl
       // (back from the payment step to add something) gets a new order, and the old one lets go.
       if (cartRow.updated_at <= pending.placed_at) return { order: pending, reused: true };
       await releaseUnpaidOrderIn(trx, pending.id, 'system', 'the cart changed before payment');
+      await sql`SELECT ${tagStockChangesAsSale(number)}`.execute(trx); // the release tagged its restock as a cancellation
     }
     const superseded = pending ? { superseded: pending.number } : {};
 
@@ -99,9 +108,6 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<Pl
       if (problem) throw new CheckoutError(`${problem} Remove the coupon to go on.`);
     }
 
-    // The stock history (a trigger, decision 0009) records the decrements below as this order's sale.
-    const number = newOrderNumber();
-    await sql`SELECT set_config('hyperstore.stock_reason', 'sale', true), set_config('hyperstore.stock_note', ${number}, true), set_config('hyperstore.actor_user_id', '', true)`.execute(trx);
 
     const { pricing } = totals;
     const order = await trx

@@ -221,5 +221,12 @@ describe('a cart changed after its order was placed', () => {
     expect(second.order.subtotal_cents).toBe(2000);
     expect((await db().selectFrom('orders').select('status').where('id', '=', first.order.id).executeTakeFirstOrThrow()).status).toBe('cancelled');
     expect(await stockOf(variants[0]!.id)).toBe(8);
+    // The stock history tells the three changes apart: the first sale, its return, the new sale.
+    const history = await db().selectFrom('stock_movements').select(['delta', 'reason', 'note']).where('variant_id', '=', variants[0]!.id).where('reason', '<>', 'created').orderBy('id').execute();
+    expect(history).toEqual([
+      { delta: -1, reason: 'sale', note: first.order.number },
+      { delta: 1, reason: 'cancelled', note: first.order.number },
+      { delta: -2, reason: 'sale', note: second.order.number },
+    ]);
   });
 });
