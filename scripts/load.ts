@@ -343,7 +343,7 @@ async function main(): Promise<void> {
       '',
       `${settings.connections.toLocaleString('en-US')} shoppers, each sending its next request when the last is answered, for ${settings.durationSeconds} s: this saturates the store, so times are mostly queueing; it measures capacity and correctness under overload. A 503 is the store shedding load or failing fast (a Redis command or a wait for a Postgres connection outlasting its timeout) rather than hanging; a shopper who gets one waits as its Retry-After asks (at most 10 s) before going on, as a person looking at the “back in a moment” page would.`,
       '',
-      `**${Math.round(total / seconds).toLocaleString('en-US')} requests/s** in all, ${total.toLocaleString('en-US')} requests, **${errors.toLocaleString('en-US')} errors** (503s included). ${saturatedVerdict(closed, books.sound)}`,
+      `**${Math.round(total / seconds).toLocaleString('en-US')} requests/s** in all, ${total.toLocaleString('en-US')} requests, **${errors.toLocaleString('en-US')} errors** (503s included). ${saturatedVerdict(closed, books.sound)} ${closed.staleRetries} requests found their kept-alive connection just closed by the server as idle and were sent again on a new one, as browsers do.`,
       '',
       ...table,
       '',

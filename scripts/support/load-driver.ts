@@ -33,6 +33,13 @@ export class Recorder {
     group.statuses.set(status, (group.statuses.get(status) ?? 0) + 1);
   }
 
+  /** Requests sent again because their reused keep-alive socket had been closed by the server meanwhile. */
+  staleRetries = 0;
+
+  staleRetry(_group: string, counted = this.recording): void {
+    if (counted) this.staleRetries++;
+  }
+
   /** `kind`: the error's code (ECONNRESET, a timeout...), so a report says what went wrong, not just that something did. */
   socketError(name: string, counted = this.recording, kind = 'socket'): void {
     if (!counted) return;
@@ -40,6 +47,12 @@ export class Recorder {
     group.socketErrors++;
     group.socketErrorKinds.set(kind, (group.socketErrorKinds.get(kind) ?? 0) + 1);
   }
+}
+
+/** A reused keep-alive socket turned out closed by the server (see #requestRetryingStale). */
+class StaleSocketError extends Error {
+  override name = 'StaleSocketError';
+  readonly code = 'ECONNRESET';
 }
 
 /** One shopper: its own socket and cookie jar. */
@@ -75,7 +88,7 @@ export class VirtualUser {
     const started = performance.now();
     const counted = this.recorder.recording;
     try {
-      const answer = await this.#request(method, path, headers, body);
+      const answer = await this.#requestRetryingStale(group, method, path, headers, body);
       this.recorder.answer(group, performance.now() - started, answer.status, counted);
       for (const cookie of answer.setCookies) {
         const [pair = ''] = cookie.split(';');
@@ -89,6 +102,22 @@ export class VirtualUser {
     } catch (error) {
       this.recorder.socketError(group, counted, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
       return undefined;
+    }
+  }
+
+  /**
+   * A keep-alive socket the server closed as idle (its 65 s timeout) while this request was
+   * being written fails with ECONNRESET before any answer: browsers send such a request again
+   * on a new connection, and so does this shopper, once (Node's documentation advises the same:
+   * `request.reusedSocket`). Counted, so a report can say how often it happened.
+   */
+  async #requestRetryingStale(group: string, method: string, path: string, headers: Record<string, string>, body: string | undefined): Promise<Answer> {
+    try {
+      return await this.#request(method, path, headers, body);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+      this.recorder.staleRetry(group);
+      return this.#request(method, path, headers, body);
     }
   }
 
@@ -108,7 +137,7 @@ export class VirtualUser {
         );
       });
       outgoing.on('timeout', () => outgoing.destroy(new Error('timeout')));
-      outgoing.on('error', reject);
+      outgoing.on('error', (error: NodeJS.ErrnoException) => reject(outgoing.reusedSocket && error.code === 'ECONNRESET' ? new StaleSocketError() : error));
       outgoing.end(body);
     });
   }
