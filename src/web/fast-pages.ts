@@ -1,18 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
-import { matchesEtag } from './compression.js';
+import { asBytes, matchesEtag } from './compression.js';
 import type { AppEnv } from './context.js';
 import { processMetrics } from './metrics.js';
 import type { PageCache } from './page-cache.js';
 import { requestIdOf } from './request-log.js';
+import { SHARED_PAGE_PATHS } from './shared-pages.js';
 
-/** The shared catalog pages by route pattern (SHARED_PAGE_PATHS in shared-pages.ts), told apart by path alone. */
-const SHARED_ROUTES: { route: string; path: RegExp }[] = [
-  { route: '/', path: /^\/$/ },
-  { route: '/products', path: /^\/products$/ },
-  { route: '/products/:slug', path: /^\/products\/[^/]+$/ },
-  { route: '/categories/:slug', path: /^\/categories\/[^/]+$/ },
-];
+/** The shared catalog routes (shared-pages.ts), each with a pattern for the path alone (`:slug` is one segment). */
+const SHARED_ROUTES = SHARED_PAGE_PATHS.map((route) => ({ route, path: new RegExp(`^${route.replace(/:\w+/g, '[^/]+')}$`) }));
 
 /** Headers that belong to one answer, never replayed: the rest of a shared page's headers are the same for every visitor. */
 const PER_ANSWER = new Set(['x-request-id', 'server-timing', 'content-length', 'content-encoding', 'etag', 'set-cookie', 'date']);
@@ -65,7 +61,7 @@ export function fastSharedPages(pages: PageCache, options: { log: Logger; sessio
     const sent: Record<string, string> = { ...headers, etag: page.etag, 'x-request-id': requestId };
     if (!notModified && page.encoding) sent['content-encoding'] = page.encoding;
     const status = notModified ? 304 : 200;
-    const response = new Response(notModified ? null : new Uint8Array(page.payload.buffer, page.payload.byteOffset, page.payload.byteLength), { status, headers: sent });
+    const response = new Response(notModified ? null : asBytes(page.payload), { status, headers: sent });
     const ms = performance.now() - started;
     const counted = countersFor(route, notModified ? '3xx' : '2xx');
     counted.requests.inc();

@@ -64,7 +64,7 @@ export function registerOrderRoutes(api: ApiApp, deps: AppDeps): void {
 
   api.openapi(routes.cancel, async (c) => {
     const { order } = await ownOrder(deps, me(c), c.req.valid('param').number);
-    await refusalsAsProblems(() => cancelOrder(db, payments, order, 'customer', noticesFor(deps)));
+    await refusalsAsProblems(() => cancelOrder(db, payments, order, noticesFor(deps)));
     await publishOrderChange(deps.live, order.number, 'cancelled');
     return c.json(orderJson(await ownOrder(deps, me(c), order.number)), 200);
   });

@@ -289,7 +289,7 @@ export function checkoutRoutes(deps: AppDeps) {
     const token = (await readForm(c)).token;
     const detail = await viewableOrder(c, token);
     try {
-      await cancelOrder(db, payments, detail.order, 'customer', noticesFor(deps));
+      await cancelOrder(db, payments, detail.order, noticesFor(deps));
       await publishOrderChange(deps.live, detail.order.number, 'cancelled');
     } catch (error) {
       if (!(error instanceof CancelError)) throw error;
