@@ -3,7 +3,7 @@ import { formatMoney } from '../lib/money.js';
 import { lineFlags, type CartView } from './cart-view.js';
 import { couponProblem, couponRule, findCoupon } from './coupons.js';
 import { priceCart, type PricingResult, type ShippingRule } from './pricing.js';
-import { shippingMethodsFor, shippingRule, taxRuleFor, type TaxSettings } from './shipping-tax.js';
+import { pricingRulesFor, shippingRule, type TaxSettings } from './shipping-tax.js';
 
 export interface PricingContext {
   userId: number | null;
@@ -61,9 +61,8 @@ export function cartUnits(cart: CartView | undefined): number {
  */
 export async function calculateCartTotals(db: DbOrTx, cart: CartView, context: PricingContext): Promise<CartTotals> {
   const lines = pricingLines(cart);
-  const [methods, tax, coupon] = await Promise.all([
-    shippingMethodsFor(db, context.country),
-    taxRuleFor(db, { country: context.country, ...(context.region ? { region: context.region } : {}) }, context.settings),
+  const [{ methods, tax }, coupon] = await Promise.all([
+    pricingRulesFor(db, { country: context.country, ...(context.region ? { region: context.region } : {}) }, context.settings),
     cart.couponCode ? findCoupon(db, cart.couponCode) : undefined,
   ]);
   const shippingOptions = methods.map(shippingRule);

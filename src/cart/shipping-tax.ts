@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { DbOrTx } from '../db/database.js';
 import type { ShippingMethod } from '../db/schema-carts.js';
 import type { ShippingRule, TaxRule } from './pricing.js';
@@ -25,13 +26,25 @@ export function forgetPricingRules(db: DbOrTx): void {
   remembered.delete(db);
 }
 
-/** Shipping methods for a country: its own zone's, else the rest-of-the-world zone's ('*'). */
-export function shippingMethodsFor(db: DbOrTx, country: string): Promise<ShippingMethod[]> {
-  return rememberRule(db, `shipping:${country}`, () => loadShippingMethods(db, country));
+/** A place's shipping methods and tax rate, as a cart's totals need them. */
+export interface PricingRules {
+  methods: ShippingMethod[];
+  tax: TaxRule & { name: string };
 }
 
-async function loadShippingMethods(db: DbOrTx, country: string): Promise<ShippingMethod[]> {
-  // The zone and its methods in one statement: the zone naming the country wins over '*'.
+/**
+ * The shipping methods for a country (its own zone's, else the rest-of-the-world zone's, '*')
+ * and the tax rate for the place (its region's when there is one, else its country's, else
+ * none), read in one statement.
+ */
+export async function pricingRulesFor(db: DbOrTx, place: { country: string; region?: string }, settings: TaxSettings): Promise<PricingRules> {
+  const region = (place.region ?? '').trim().toUpperCase();
+  const rules = await rememberRule(db, `rules:${place.country}:${region}`, () => loadRules(db, place.country, region));
+  return { methods: rules.methods, tax: { name: rules.tax?.name ?? 'Tax', rateBasisPoints: rules.tax?.rate_basis_points ?? 0, ...settings } };
+}
+
+function loadRules(db: DbOrTx, country: string, region: string) {
+  // The zone naming the country wins over '*'.
   const zone = db
     .selectFrom('shipping_zones')
     .select('id')
@@ -39,7 +52,20 @@ async function loadShippingMethods(db: DbOrTx, country: string): Promise<Shippin
     .orderBy(sql`${country} = ANY(countries)`, 'desc')
     .orderBy('position')
     .limit(1);
-  return db.selectFrom('shipping_methods').selectAll().where('zone_id', '=', zone).where('active', '=', true).orderBy('position').orderBy('id').execute();
+  return db
+    .selectNoFrom((eb) => [
+      jsonArrayFrom(eb.selectFrom('shipping_methods').selectAll().where('zone_id', '=', zone).where('active', '=', true).orderBy('position').orderBy('id')).as('methods'),
+      jsonObjectFrom(
+        eb
+          .selectFrom('tax_rates')
+          .select(['name', 'rate_basis_points'])
+          .where('country', '=', country)
+          .where('region', 'in', [...new Set(['', region])])
+          .orderBy('region', 'desc')
+          .limit(1),
+      ).as('tax'),
+    ])
+    .executeTakeFirstOrThrow();
 }
 
 export function shippingRule(method: ShippingMethod): ShippingRule {
@@ -51,22 +77,4 @@ export function shippingRule(method: ShippingMethod): ShippingRule {
 export interface TaxSettings {
   pricesIncludeTax: boolean;
   taxShipping: boolean;
-}
-
-/** The rate for a place: its region's when there is one, else its country's, else none. */
-export async function taxRuleFor(db: DbOrTx, place: { country: string; region?: string }, settings: TaxSettings): Promise<TaxRule & { name: string }> {
-  const region = (place.region ?? '').trim().toUpperCase();
-  const rate = await rememberRule(db, `tax:${place.country}:${region}`, () => loadTaxRate(db, place.country, region));
-  return { name: rate?.name ?? 'Tax', rateBasisPoints: rate?.rate_basis_points ?? 0, ...settings };
-}
-
-function loadTaxRate(db: DbOrTx, country: string, region: string) {
-  return db
-    .selectFrom('tax_rates')
-    .select(['name', 'rate_basis_points'])
-    .where('country', '=', country)
-    .where('region', 'in', [...new Set(['', region])])
-    .orderBy('region', 'desc')
-    .limit(1)
-    .executeTakeFirst();
 }

@@ -1,3 +1,4 @@
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DbOrTx } from '../db/database.js';
 import { orderLinkToken } from '../orders/orders.js';
 import { unsubscribeToken } from '../cart/abandoned-carts.js';
@@ -8,7 +9,7 @@ import { orderConfirmationMessage, paymentFailedMessage } from '../../views/emai
 import { orderCancelledMessage, orderDeliveredMessage, orderRefundMessage, orderShippedMessage, returnApprovedMessage } from '../../views/emails/order-update-emails.js';
 import type { MailMessage } from './mailer.js';
 import type { Notice, Notices } from './notices.js';
-import { enqueueMessage } from './outbox.js';
+import { enqueueMessage, outboxRow, type OutboxRow } from './outbox.js';
 import { e164Phone } from '../sms/sms.js';
 import { shippedText } from '../../views/emails/sms-texts.js';
 
@@ -39,14 +40,20 @@ export function createNotices(settings: MessageSettings): Notices {
   const orderUrl = (number: string) => `${settings.appUrl}${orderPath(number, settings.secret)}`;
 
   async function orderMessage(db: DbOrTx, notice: OrderNotice): Promise<{ message: MailMessage; key: string }> {
+    if (notice.kind === 'order.confirmation') {
+      // The order with its items, in one statement (the confirmation is queued in checkout's path).
+      const { items, ...order } = await db
+        .selectFrom('orders')
+        .selectAll('orders')
+        .select((eb) => jsonArrayFrom(eb.selectFrom('order_items').select(['product_name', 'quantity', 'unit_price_cents']).whereRef('order_items.order_id', '=', 'orders.id').orderBy('order_items.id')).as('items'))
+        .where('id', '=', notice.orderId)
+        .executeTakeFirstOrThrow();
+      return { message: orderConfirmationMessage({ brand, order, orderUrl: orderUrl(order.number), items }), key: `${notice.kind}:${order.number}` };
+    }
     const order = await db.selectFrom('orders').selectAll().where('id', '=', notice.orderId).executeTakeFirstOrThrow();
     const common = { brand, order, orderUrl: orderUrl(order.number) };
     const key = `${notice.kind}:${order.number}`;
     switch (notice.kind) {
-      case 'order.confirmation': {
-        const items = await db.selectFrom('order_items').select(['product_name', 'quantity', 'unit_price_cents']).where('order_id', '=', order.id).orderBy('id').execute();
-        return { message: orderConfirmationMessage({ ...common, items }), key };
-      }
       case 'order.shipped':
         return { message: orderShippedMessage(common), key };
       case 'order.delivered':
@@ -112,19 +119,24 @@ export function createNotices(settings: MessageSettings): Notices {
     });
   }
 
+  async function prepare(db: DbOrTx, notice: Notice): Promise<OutboxRow> {
+    const { message, key } = await render(db, notice);
+    return outboxRow({
+      kind: notice.kind,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      ...(message.listUnsubscribe ? { listUnsubscribe: message.listUnsubscribe } : {}),
+      ...(key ? { dedupeKey: key } : {}),
+    });
+  }
+
   return {
     async queue(db, notice) {
       if (notice.kind === 'order.shipped' && settings.texts) await queueShippedText(db, notice.orderId);
-      const { message, key } = await render(db, notice);
-      await enqueueMessage(db, {
-        kind: notice.kind,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        ...(message.listUnsubscribe ? { listUnsubscribe: message.listUnsubscribe } : {}),
-        ...(key ? { dedupeKey: key } : {}),
-      });
+      await db.insertInto('outbox_messages').values(await prepare(db, notice)).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
     },
+    prepare,
   };
 }

@@ -1,5 +1,6 @@
 import type { IdleCart } from '../cart/abandoned-carts.js';
 import type { DbOrTx } from '../db/database.js';
+import type { OutboxRow } from './outbox.js';
 
 /** The account fields a message needs; `email` is where it goes (except for 'account.email_changed'). */
 export interface MailUser {
@@ -33,4 +34,10 @@ export type NoticeKind = Notice['kind'];
 /** Queues the message a notice calls for, in the caller's transaction (see enqueueMessage). */
 export interface Notices {
   queue(db: DbOrTx, notice: Notice): Promise<void>;
+  /**
+   * The outbox row the notice's message would be, rendered from the data as `db` sees it now,
+   * for a caller that inserts it in a statement of its own (queued exactly when that statement
+   * changes something); a dedupe key keeps a second copy out as with queue().
+   */
+  prepare(db: DbOrTx, notice: Notice): Promise<OutboxRow>;
 }

@@ -58,26 +58,46 @@ function checkedMessage(message: OutboxInput) {
   return { ...input, to: recipient.data };
 }
 
+/** A checked message as its outbox row: what enqueueMessage inserts, or a caller's own statement (markOrderPaid's). */
+export interface OutboxRow {
+  kind: string;
+  channel: OutboxChannel;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  list_unsubscribe: string | null;
+  dedupe_key: string | null;
+}
+
+/**
+ * Checks a message and gives the row that queues it. A recipient or subject with a line break
+ * is refused (header injection is impossible by construction), and so is an invalid address:
+ * OutboxInputError, before anything is written.
+ */
+export function outboxRow(message: OutboxInput): OutboxRow {
+  const input = checkedMessage(message);
+  return {
+    kind: input.kind,
+    channel: input.channel,
+    recipient: input.to,
+    subject: input.subject,
+    text_body: input.text,
+    html_body: input.html,
+    list_unsubscribe: input.listUnsubscribe ?? null,
+    dedupe_key: input.dedupeKey ?? null,
+  };
+}
+
 /**
  * Queues a message in the caller's transaction, so it goes out if and only if the change that
- * caused it commits. A recipient or subject with a line break is refused (header injection is
- * impossible by construction), and so is an invalid address. Returns false when a message with
- * the same dedupe key was queued before (by this or a concurrent caller): nothing is added.
+ * caused it commits (checked as outboxRow checks it). Returns false when a message with the
+ * same dedupe key was queued before (by this or a concurrent caller): nothing is added.
  */
 export async function enqueueMessage(db: DbOrTx, message: OutboxInput): Promise<boolean> {
-  const input = checkedMessage(message);
   const inserted = await db
     .insertInto('outbox_messages')
-    .values({
-      kind: input.kind,
-      channel: input.channel,
-      recipient: input.to,
-      subject: input.subject,
-      text_body: input.text,
-      html_body: input.html,
-      list_unsubscribe: input.listUnsubscribe ?? null,
-      dedupe_key: input.dedupeKey ?? null,
-    })
+    .values(outboxRow(message))
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
     .executeTakeFirst();

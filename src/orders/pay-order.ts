@@ -12,9 +12,13 @@ export const orderPaymentKey = (orderNumber: string): string => `order-${orderNu
  * order. With Stripe this is the PaymentIntent whose client secret the card step needs.
  */
 export async function startOrderPayment(db: Db, payments: PaymentProvider, order: Order): Promise<PaymentResult> {
-  const payment = await payments.createPayment({ orderNumber: order.number, amountCents: order.total_cents, currency: order.currency, idempotencyKey: orderPaymentKey(order.number) });
+  const payment = await createOrderPayment(payments, order);
   if (order.payment_id !== payment.paymentId) await db.updateTable('orders').set({ payment_id: payment.paymentId }).where('id', '=', order.id).execute();
   return payment;
+}
+
+function createOrderPayment(payments: PaymentProvider, order: Order): Promise<PaymentResult> {
+  return payments.createPayment({ orderNumber: order.number, amountCents: order.total_cents, currency: order.currency, idempotencyKey: orderPaymentKey(order.number) });
 }
 
 export type TestCardOutcome =
@@ -30,10 +34,12 @@ export type TestCardOutcome =
  * text is not a card number.
  */
 export async function payWithTestCard(db: Db, payments: TestPaymentProviderApi, order: Order, cardNumber: string, notices: Notices): Promise<TestCardOutcome> {
-  const payment = await startOrderPayment(db, payments, order);
+  // The payment's id is recorded with the move that follows the charge (paid or cancelled), not
+  // by an update of its own: the card is charged at once, in the same request.
+  const payment = await createOrderPayment(payments, order);
   const result = await payments.chargeCard({ paymentId: payment.paymentId, cardNumber });
   if (result.status !== 'succeeded') {
-    const released = await releaseUnpaidOrder(db, order.id, 'provider', result.failureMessage ?? 'payment failed');
+    const released = await releaseUnpaidOrder(db, order.id, 'provider', result.failureMessage ?? 'payment failed', { payment_id: payment.paymentId });
     return { paid: false, released, message: `${result.failureMessage ?? 'The payment did not go through.'} Nothing was charged; try another card.` };
   }
   return { paid: true, changed: await markOrderPaid(db, order.id, { paymentId: result.paymentId, actor: 'provider' }, notices) };

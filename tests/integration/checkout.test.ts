@@ -39,6 +39,10 @@ describe('checkout with the test provider', () => {
     expect(thanks.querySelector('[data-order-status]')?.getAttribute('data-order-status')).toBe('paid');
     expect(textOf(thanks, '[data-order-total]')).toBe('$55.99');
     expect(await stockOf(variantId)).toBe(3);
+    // Paid once, with the payment that paid it, and one event for the move.
+    const paid = await db().selectFrom('orders').select(['id', 'payment_id', 'paid_at', 'expires_at']).where('number', '=', number).executeTakeFirstOrThrow();
+    expect(paid).toMatchObject({ payment_id: expect.stringMatching(/\S/), paid_at: expect.any(Date), expires_at: null });
+    expect(await db().selectFrom('order_events').select('to_status').where('order_id', '=', paid.id).orderBy('id').execute()).toEqual([{ to_status: 'pending' }, { to_status: 'paid' }]);
     const mail = await latestMailTo(db(), 'grace@example.test');
     expect(mail?.subject).toContain(number);
     expect(mail?.text_body).toContain('Total: $55.99');
@@ -54,8 +58,10 @@ describe('checkout with the test provider', () => {
     expect(declined.status).toBe(422);
     expect(textOf(await htmlOf(declined), '[role=alert]')).toMatch(/declined/i);
     expect(await stockOf(variantId)).toBe(5);
-    const orders = await db().selectFrom('orders').select(['status']).where('email', '=', 'grace@example.test').where('status', '=', 'cancelled').execute();
+    const orders = await db().selectFrom('orders').select(['status', 'payment_id']).where('email', '=', 'grace@example.test').where('status', '=', 'cancelled').execute();
     expect(orders.length).toBeGreaterThanOrEqual(1);
+    // The declined payment is recorded on the order it was for.
+    for (const order of orders) expect(order.payment_id).toMatch(/\S/);
     const page = await htmlOf(await ctx.app.request('/cart', { headers: { Cookie: cookie } }));
     expect(textOf(page, '#cart-count')).toBe('2');
     expect((await checkout(cookie, {})).status).toBe(303);
