@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addToCart, createGuestCart } from '../../src/cart/carts.js';
+import { addToCart, createGuestCart, moveLine } from '../../src/cart/carts.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { CheckoutError, placeOrder, type PlaceOrderInput } from '../../src/orders/place-order.js';
 import { markOrderPaid, releaseUnpaidOrder } from '../../src/orders/settle.js';
@@ -130,9 +130,13 @@ describe('placing an order', () => {
 });
 
 describe('settling an order', () => {
-  it('paid once only: the cart empties; a second payment signal changes nothing', async () => {
+  it('paid once only: the cart empties but for what was saved for later; a second payment signal changes nothing', async () => {
     const { variants } = await insertProduct(db(), {}, [{ stock: 5 }]);
     const cartId = await cartWith(variants[0]!.id, 1);
+    const later = (await insertProduct(db(), {}, [{ stock: 5 }])).variants[0]!.id;
+    await addToCart(db(), cartId, later, 2);
+    const savedLine = await db().selectFrom('cart_lines').select('id').where('cart_id', '=', cartId).where('variant_id', '=', later).executeTakeFirstOrThrow();
+    await moveLine(db(), cartId, savedLine.id, true);
     const { order } = await placeOrder(db(), input(cartId));
     const signals = await Promise.all([
       markOrderPaid(db(), order.id, { paymentId: 'pay_1', actor: 'provider' }, testNotices),
@@ -142,7 +146,8 @@ describe('settling an order', () => {
     const confirmations = await db().selectFrom('outbox_messages').select('dedupe_key').where('recipient', '=', order.email).execute();
     expect(confirmations).toEqual([{ dedupe_key: `order.confirmation:${order.number}` }]);
     expect((await db().selectFrom('order_events').select('to_status').where('order_id', '=', order.id).execute()).map((event) => event.to_status)).toEqual(['pending', 'paid']);
-    expect(await db().selectFrom('cart_lines').select('id').where('cart_id', '=', cartId).execute()).toEqual([]);
+    expect(await db().selectFrom('cart_lines').select(['variant_id', 'quantity', 'saved_for_later']).where('cart_id', '=', cartId).execute()).toEqual([{ variant_id: later, quantity: 2, saved_for_later: true }]);
+    expect((await db().selectFrom('orders').select('payment_id').where('id', '=', order.id).executeTakeFirstOrThrow()).payment_id).toBe('pay_1');
     // A late failure never unpays a paid order.
     expect(await releaseUnpaidOrder(db(), order.id, 'provider', 'payment failed')).toBe(false);
     expect((await db().selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status).toBe('paid');
