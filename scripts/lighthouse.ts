@@ -124,7 +124,6 @@ function report(pages: PageScores[], started: Date): string {
     '',
     'Aim (issue 9): Performance ≥ 95; Accessibility, Best Practices and SEO 100. What stands in the way and stays, on purpose or because it is not the store’s to change:',
     '',
-    '- Cart and checkout carry `noindex` (a shopper’s cart has no place in search results); Lighthouse’s SEO counts that as “blocked from indexing”.',
     '- The demo catalog’s pictures are remote URLs that this offline machine cannot fetch: each failed load is a console error, the one Best Practices audit that fails (counted by host below; checkout, with no pictures, scores 100).',
     '- The stylesheet (8 KB compressed) is render-blocking: the CSP (docs/decisions/0002, 0006) allows no inline style, so no critical CSS can be inlined.',
     '- Performance moves with the other work on the machine (see the load average above): Lighthouse multiplies the main-thread time it observes by 4, so Total Blocking Time swings from run to run; compare the runs’ spread.',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from '../support/app.js';
 import { insertCategory, insertProduct } from '../support/factories.js';
 import { htmlOf } from '../support/html.js';
+import { form, sessionCookieFrom } from '../support/accounts.js';
 
 let ctx: TestContext;
 const appUrl = 'http://localhost:3000';
@@ -79,10 +80,23 @@ describe('crawler files', () => {
     expect(xml).toMatch(/<lastmod>\d{4}-\d{2}-\d{2}T/);
   });
 
-  it('robots.txt keeps crawlers out of per-shopper pages and points at the sitemap', async () => {
+  it('robots.txt keeps crawlers out of accounts, orders, payment steps and staff pages and points at the sitemap', async () => {
     const text = await (await ctx.app.request('/robots.txt')).text();
-    expect(text).toContain('Disallow: /cart');
-    expect(text).toContain('Disallow: /admin');
+    const disallowed = [...text.matchAll(/^Disallow: (.+)$/gm)].map((match) => match[1]!);
+    const blocked = (path: string) => disallowed.some((prefix) => path.startsWith(prefix));
+    for (const path of ['/account', '/orders/HS-23456789', '/checkout/pay/HS-23456789', '/admin/orders', '/api/v1/cart']) expect(blocked(path), path).toBe(true);
+    // Decision 0014: the cart and checkout may be crawled (a crawler has no cart: it sees an empty one).
+    for (const path of ['/', '/products', '/cart', '/checkout']) expect(blocked(path), path).toBe(false);
     expect(text).toContain(`Sitemap: ${appUrl}/sitemap.xml`);
+  });
+
+  it('the cart and checkout pages do not ask to stay out of the index; account pages do', async () => {
+    const robotsOf = async (path: string, cookie = '') => (await htmlOf(await ctx.app.request(path, { headers: { Cookie: cookie } }))).querySelector('meta[name=robots]')?.getAttribute('content');
+    const runner = await ctx.database.db.selectFrom('product_variants').select('id').where('sku', '=', 'RUN-1').executeTakeFirstOrThrow();
+    const cookie = sessionCookieFrom(await ctx.app.request('/cart/items', form({ variant_id: String(runner.id), quantity: '1' })))!;
+    expect(await robotsOf('/cart')).toBeUndefined();
+    expect(await robotsOf('/cart', cookie)).toBeUndefined();
+    expect(await robotsOf('/checkout', cookie)).toBeUndefined();
+    expect(await robotsOf('/login')).toBe('noindex');
   });
 });

@@ -24,7 +24,7 @@ export type CartProps = Omit<CartSectionProps, 'currency'> & { layout: LayoutPro
 
 export function CartPage({ layout, ...section }: CartProps): JSX.Element {
   return (
-    <ShopLayout layout={layout} title="Your cart" meta={{ robots: 'noindex', description: `Your cart at ${layout.storeName}: change quantities, apply a coupon, check out.` }}>
+    <ShopLayout layout={layout} title="Your cart" meta={{ description: `Your cart at ${layout.storeName}: change quantities, apply a coupon, check out.` }}>
       <h1 class="page-title mb-6">Your cart</h1>
       <CartSection currency={layout.currency} {...section} />
     </ShopLayout>

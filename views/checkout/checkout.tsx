@@ -41,7 +41,7 @@ export interface CheckoutProps {
 export function CheckoutPage(props: CheckoutProps): JSX.Element {
   const { values, errors } = props;
   return (
-    <ShopLayout layout={props.layout} title="Checkout" meta={{ robots: 'noindex', description: `Check out at ${props.layout.storeName}: delivery address, shipping and payment.` }}>
+    <ShopLayout layout={props.layout} title="Checkout" meta={{ description: `Check out at ${props.layout.storeName}: delivery address, shipping and payment.` }}>
       <h1 class="page-title mb-6">Checkout</h1>
       {props.formError ? <Notice tone="error" message={props.formError} /> : ''}
       <form method="post" action="/checkout" class="grid gap-8 lg:grid-cols-[1fr_22rem]" novalidate>

@@ -6,8 +6,10 @@ import type { AppDeps, AppEnv } from '../context.js';
 export function seoRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.get('/robots.txt', (c) => {
-    // Per-shopper and staff pages are never worth indexing; search results say noindex themselves.
-    const rules = ['User-agent: *', 'Disallow: /cart', 'Disallow: /checkout', 'Disallow: /account', 'Disallow: /orders', 'Disallow: /admin', 'Disallow: /api/'];
+    // Accounts, orders, an order's payment step, staff screens and the API are no crawler's
+    // business; search results say noindex themselves. The cart and checkout stay open
+    // (docs/decisions/0014): a crawler has no cart, so it sees the empty cart page.
+    const rules = ['User-agent: *', 'Disallow: /checkout/', 'Disallow: /account', 'Disallow: /orders', 'Disallow: /admin', 'Disallow: /api/'];
     return c.text(`${rules.join('\n')}\n\nSitemap: ${deps.config.APP_URL}/sitemap.xml\n`);
   });
   app.get('/sitemap.xml', async (c) => {
