@@ -5,8 +5,10 @@ import type { ShippingMethod } from '../db/schema-carts.js';
 import type { ShippingRule, TaxRule } from './pricing.js';
 
 /**
- * Shipping and tax settings change only when staff edit them, and every cart view needs them,
- * so each process keeps them a minute (per database handle). Staff edits call forgetPricingRules().
+ * Shipping and tax settings change rarely (they are seeded; there is no back-office screen for
+ * them yet) and every cart view needs them, so each process keeps them a minute per database
+ * handle. A transaction is a handle of its own, so checkout reads them afresh under its
+ * transaction, in one statement. A screen that edits them must call forgetPricingRules().
  */
 const RULES_TTL_MS = 60_000;
 const remembered = new WeakMap<object, Map<string, { expiresAt: number; value: Promise<unknown> }>>();
