@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/database.js';
 import type { JsonCache } from '../store/json-cache.js';
 import { buildCategoryTree, loadCategoryRows, type CategoryTree } from './categories.js';
 import { loadFacetProducts, type FacetProduct } from './facets.js';
-import { findProductBySlug, type ProductDetail } from './products.js';
+import { findProductBySlug, type ProductDetail } from './product-detail.js';
 import { loadSearchVocabulary, type Vocabulary } from './search.js';
 
 /**

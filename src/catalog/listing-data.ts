@@ -3,7 +3,8 @@ import type { CatalogCache } from './catalog-cache.js';
 import { descendantIds, type CategoryNode, type CategoryTree } from './categories.js';
 import { countListing, facetsFromCounts, type Facets } from './facets.js';
 import type { ListingQuery } from './listing-query.js';
-import { findProducts, findVariantBySku, type ProductPageResult } from './products.js';
+import { findProducts, type ProductPageResult } from './products.js';
+import { findVariantBySku } from './product-detail.js';
 import { nearestCategories } from './search.js';
 
 /** What a listing or search page shows below its heading. */

@@ -1,5 +1,5 @@
 import { toDecimalString } from '../lib/money.js';
-import type { ImageView, ProductDetail } from './products.js';
+import type { ImageView, ProductDetail } from './product-detail.js';
 
 /** schema.org data for search engines, built from what the page itself shows. */
 

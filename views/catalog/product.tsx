@@ -1,5 +1,5 @@
 import type { CategoryNode } from '../../src/catalog/categories.js';
-import type { ImageView, ProductDetail, VariantView } from '../../src/catalog/products.js';
+import type { ImageView, ProductDetail, VariantView } from '../../src/catalog/product-detail.js';
 import { stockLevel, type OptionGroup } from '../../src/catalog/variants.js';
 import { breadcrumbData, productData } from '../../src/catalog/structured-data.js';
 import { percentOff } from '../../src/lib/money.js';

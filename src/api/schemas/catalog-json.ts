@@ -1,7 +1,8 @@
 import type { z } from '@hono/zod-openapi';
 import { ancestry, type CategoryNode, type CategoryTree as Tree } from '../../catalog/categories.js';
 import type { ListingData, SkuMatch } from '../../catalog/listing-data.js';
-import type { ProductCard as Card, ProductDetail as Detail } from '../../catalog/products.js';
+import type { ProductCard as Card } from '../../catalog/products.js';
+import type { ProductDetail as Detail } from '../../catalog/product-detail.js';
 import type { Suggestions as Found } from '../../catalog/search.js';
 import { stockLevel } from '../../catalog/variants.js';
 import type { Config } from '../../config.js';
