@@ -9,7 +9,7 @@ import { orderConfirmationMessage, paymentFailedMessage } from '../../views/emai
 import { orderCancelledMessage, orderDeliveredMessage, orderRefundMessage, orderShippedMessage, returnApprovedMessage } from '../../views/emails/order-update-emails.js';
 import type { MailMessage } from './mailer.js';
 import type { Notice, Notices } from './notices.js';
-import { enqueueMessage, outboxRow, type OutboxRow } from './outbox.js';
+import { enqueueMessage, enqueueRow, outboxRow, type OutboxRow } from './outbox.js';
 import { e164Phone } from '../sms/sms.js';
 import { shippedText } from '../../views/emails/sms-texts.js';
 
@@ -135,7 +135,7 @@ export function createNotices(settings: MessageSettings): Notices {
   return {
     async queue(db, notice) {
       if (notice.kind === 'order.shipped' && settings.texts) await queueShippedText(db, notice.orderId);
-      await db.insertInto('outbox_messages').values(await prepare(db, notice)).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+      await enqueueRow(db, await prepare(db, notice));
     },
     prepare,
   };

@@ -94,10 +94,15 @@ export function outboxRow(message: OutboxInput): OutboxRow {
  * caused it commits (checked as outboxRow checks it). Returns false when a message with the
  * same dedupe key was queued before (by this or a concurrent caller): nothing is added.
  */
-export async function enqueueMessage(db: DbOrTx, message: OutboxInput): Promise<boolean> {
+export function enqueueMessage(db: DbOrTx, message: OutboxInput): Promise<boolean> {
+  return enqueueRow(db, outboxRow(message));
+}
+
+/** enqueueMessage for a row outboxRow already checked. */
+export async function enqueueRow(db: DbOrTx, row: OutboxRow): Promise<boolean> {
   const inserted = await db
     .insertInto('outbox_messages')
-    .values(outboxRow(message))
+    .values(row)
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
     .executeTakeFirst();

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { PaymentEvent } from '../payments/index.js';
-import { markOrderPaidIn, moveOrderIn, releaseUnpaidOrderIn, restock } from './settle.js';
+import { markOrderPaid, moveOrderIn, releaseUnpaidOrderIn, restock } from './settle.js';
 import type { DbOrTx } from '../db/database.js';
 import type { Notices } from '../mail/notices.js';
 
@@ -49,7 +49,7 @@ export async function applyPaymentEvent(db: Db, event: PaymentEvent, notices: No
           return flag(`Payment of ${event.amountCents} ${event.currency} does not match the order's ${order.total_cents} ${order.currency}.`);
         }
         if (order.status === 'cancelled') return flag('Paid after the order was cancelled: refund the payment.');
-        return (await markOrderPaidIn(trx, order.id, { paymentId: event.paymentId, actor: 'provider' }, notices)) ? { result: 'paid', orderId: order.id } : { result: 'no_change' };
+        return (await markOrderPaid(trx, order.id, { paymentId: event.paymentId, actor: 'provider' }, notices)) ? { result: 'paid', orderId: order.id } : { result: 'no_change' };
       }
       case 'payment.failed': {
         // Only an order still waiting lets go of its stock; a paid one stays paid.

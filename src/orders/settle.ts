@@ -54,22 +54,16 @@ function moving(db: DbOrTx, orderId: number, from: OrderStatus, to: OrderStatus,
 
 /**
  * Payment went through: the order is paid, the cart it came from is emptied and the
- * confirmation is queued. Once only. One statement does all of it, so it needs no transaction
- * of its own (checkout's path: one round trip instead of seven).
+ * confirmation is queued. Once only. The confirmation is rendered first, from the pending order
+ * (what it says does not depend on the payment); then one statement moves the order and records
+ * the event, queues the confirmation, and empties the cart (its lines but those saved for later,
+ * and its coupon), each from the move's RETURNING, so none of it happens when another caller
+ * moved the order first; the confirmation's dedupe key (the order number) keeps a second one
+ * out even so. Being one statement it needs no transaction of its own (checkout's path: two
+ * round trips instead of seven); a caller's transaction holds it with the rest (a webhook
+ * records its event id in the same one).
  */
 export async function markOrderPaid(db: DbOrTx, orderId: number, payment: { paymentId: string; actor: Actor }, notices: Notices): Promise<boolean> {
-  return markOrderPaidIn(db, orderId, payment, notices);
-}
-
-/**
- * markOrderPaid inside a transaction the caller holds (a webhook records its event id in the
- * same one). The confirmation is rendered first, from the pending order (what it says does not
- * depend on the payment); then one statement moves the order and records the event, queues the
- * confirmation, and empties the cart (its lines but those saved for later, and its coupon), each
- * from the move's RETURNING, so none of it happens when another caller moved the order first.
- * The confirmation's dedupe key (the order number) keeps a second one out even so.
- */
-export async function markOrderPaidIn(db: DbOrTx, orderId: number, payment: { paymentId: string; actor: Actor }, notices: Notices): Promise<boolean> {
   const confirmation = await notices.prepare(db, { kind: 'order.confirmation', orderId });
   const paidCart = sql<number>`(SELECT cart_id FROM moved)`;
   const paid = await moving(db, orderId, 'pending', 'paid', payment.actor, '', { payment_id: payment.paymentId, paid_at: new Date(), expires_at: null })
