@@ -94,7 +94,8 @@ export function outboxRow(message: OutboxInput): OutboxRow {
  * caused it commits (checked as outboxRow checks it). Returns false when a message with the
  * same dedupe key was queued before (by this or a concurrent caller): nothing is added.
  */
-export function enqueueMessage(db: DbOrTx, message: OutboxInput): Promise<boolean> {
+export async function enqueueMessage(db: DbOrTx, message: OutboxInput): Promise<boolean> {
+  // async: a refused message is a rejected promise, as callers await it, never a throw.
   return enqueueRow(db, outboxRow(message));
 }
 
