@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { AddressInput } from '../accounts/account-forms.js';
 import { calculateCartTotals, type PricingContext } from '../cart/cart-totals.js';
 import { lineFlags, loadCart, type CartLineView } from '../cart/cart-view.js';
 import { couponProblem } from '../cart/coupons.js';
 import type { DbOrTx } from '../db/database.js';
-import type { Order } from '../db/schema-orders.js';
+import type { Order, OrderItemsTable } from '../db/schema-orders.js';
 import { releaseUnpaidOrderIn } from './settle.js';
 
 /** Checkout refused for a reason the shopper can act on; nothing was created or changed. */
@@ -143,61 +143,63 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<Pl
       .executeTakeFirstOrThrow();
 
     const priced = new Map(pricing.lines.map((line) => [line.id, line]));
-    // The items and the order's first event go in one statement (one round trip fewer).
-    await trx
-      .with('recorded', (qc) =>
-        qc.insertInto('order_events').values({ order_id: order.id, from_status: null, to_status: 'pending', actor: 'customer', actor_user_id: input.userId }).returning('order_events.id'),
-      )
-      .insertInto('order_items')
-      .values(
-        cart.lines.map((line) => {
-          const price = priced.get(line.id);
-          return {
-            order_id: order.id,
-            variant_id: line.variantId,
-            product_slug: line.slug,
-            product_name: line.name,
-            sku: line.sku,
-            options: JSON.stringify(line.options),
-            unit_price_cents: line.unitPriceCents,
-            quantity: line.quantity,
-            discount_cents: price?.discountCents ?? 0,
-            tax_cents: price?.taxCents ?? 0,
-            total_cents: price?.totalCents ?? line.unitPriceCents * line.quantity,
-          };
-        }),
-      )
-      .execute();
+    const items = cart.lines.map((line) => {
+      const price = priced.get(line.id);
+      return {
+        order_id: order.id,
+        variant_id: line.variantId,
+        product_slug: line.slug,
+        product_name: line.name,
+        sku: line.sku,
+        options: JSON.stringify(line.options),
+        unit_price_cents: line.unitPriceCents,
+        quantity: line.quantity,
+        discount_cents: price?.discountCents ?? 0,
+        tax_cents: price?.taxCents ?? 0,
+        total_cents: price?.totalCents ?? line.unitPriceCents * line.quantity,
+      };
+    });
     if (coupon) await trx.insertInto('coupon_redemptions').values({ coupon_id: coupon.id, user_id: input.userId, email: input.email, order_id: order.id }).execute();
     // Last, so the variants' row locks are held only for this statement and the commit.
-    await takeStock(trx, cart.lines);
-    return { order, reused: false, ...superseded };
+    await recordItemsAndTakeStock(trx, { orderId: order.id, userId: input.userId, items, lines: cart.lines });
+        return { order, reused: false, ...superseded };
   });
 }
 
 /**
- * Takes the lines' units from stock: decrements each variant only where `stock >= n`, in one
- * UPDATE. With more than one variant they are first locked in id order, so any two carts lock
+ * Records the order's items and its first event, and takes the lines' units from stock, in one
+ * statement: each variant is decremented only where `stock >= n` (one UPDATE over all of
+ * them). With more than one variant they are first locked in id order, so any two carts lock
  * shared variants in the same order and never deadlock. The lock is FOR NO KEY UPDATE, the one
  * an UPDATE of stock takes: it does not wait for the key-share locks that other checkouts'
- * order_items (a foreign key to the variant) already hold. The UPDATE then starts after the locks
- * (a fresh snapshot under READ COMMITTED) and sees every variant's latest stock. A one-variant
- * cart needs no ordering: its UPDATE alone locks and checks. Throws, rolling the whole order
- * back, when any line is short.
+ * order_items (a foreign key to the variant) already hold. The statement then starts after the
+ * locks (a fresh snapshot under READ COMMITTED) and sees every variant's latest stock. A
+ * one-variant cart needs no ordering: its UPDATE alone locks and checks. Throws, rolling the
+ * whole order back, when any line is short.
  */
-async function takeStock(trx: DbOrTx, lines: CartLineView[]): Promise<void> {
+async function recordItemsAndTakeStock(
+  trx: DbOrTx,
+  order: { orderId: number; userId: number | null; items: Insertable<OrderItemsTable>[]; lines: CartLineView[] },
+): Promise<void> {
   const wanted = new Map<number, number>();
-  for (const line of lines) wanted.set(line.variantId, (wanted.get(line.variantId) ?? 0) + line.quantity);
+  for (const line of order.lines) wanted.set(line.variantId, (wanted.get(line.variantId) ?? 0) + line.quantity);
   const ids = [...wanted.keys()].sort((a, b) => a - b);
   const quantities = ids.map((id) => wanted.get(id)!);
   if (ids.length > 1) await trx.selectFrom('product_variants').select('id').where('id', 'in', ids).orderBy('id').forNoKeyUpdate().execute();
-  const { rows } = await sql<{ id: number }>`
-    UPDATE product_variants AS v SET stock = v.stock - wanted.quantity
-    FROM unnest(${ids}::int[], ${quantities}::int[]) AS wanted(id, quantity)
-    WHERE v.id = wanted.id AND v.stock >= wanted.quantity
-    RETURNING v.id`.execute(trx);
-  if (rows.length === ids.length) return;
-  const taken = new Set(rows.map((row) => row.id));
-  const short = lines.find((line) => !taken.has(line.variantId));
+  const { taken } = await trx
+    .with('recorded', (qc) =>
+      qc.insertInto('order_events').values({ order_id: order.orderId, from_status: null, to_status: 'pending', actor: 'customer', actor_user_id: order.userId }).returning('order_events.id'),
+    )
+    .with('itemized', (qc) => qc.insertInto('order_items').values(order.items).returning('order_items.id'))
+    .with('decremented', () =>
+      sql<{ id: number }>`(UPDATE product_variants AS v SET stock = v.stock - wanted.quantity
+        FROM unnest(${ids}::int[], ${quantities}::int[]) AS wanted(id, quantity)
+        WHERE v.id = wanted.id AND v.stock >= wanted.quantity
+        RETURNING v.id)`,
+    )
+    .selectNoFrom(sql<number[]>`ARRAY(SELECT id FROM decremented)`.as('taken'))
+    .executeTakeFirstOrThrow();
+  if (taken.length === ids.length) return;
+  const short = order.lines.find((line) => !taken.includes(line.variantId));
   throw new CheckoutError(`${short?.name ?? 'An item'} has just sold out, or fewer are left than you want. Your cart shows what is available.`);
 }
