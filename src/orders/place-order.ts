@@ -162,7 +162,7 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<Pl
     if (coupon) await trx.insertInto('coupon_redemptions').values({ coupon_id: coupon.id, user_id: input.userId, email: input.email, order_id: order.id }).execute();
     // Last, so the variants' row locks are held only for this statement and the commit.
     await recordItemsAndTakeStock(trx, { orderId: order.id, userId: input.userId, items, lines: cart.lines });
-        return { order, reused: false, ...superseded };
+    return { order, reused: false, ...superseded };
   });
 }
 
