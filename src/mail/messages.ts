@@ -8,7 +8,7 @@ import type { Brand } from '../../views/emails/frame.js';
 import { orderConfirmationMessage, paymentFailedMessage } from '../../views/emails/order-emails.js';
 import { orderCancelledMessage, orderDeliveredMessage, orderRefundMessage, orderShippedMessage, returnApprovedMessage } from '../../views/emails/order-update-emails.js';
 import type { MailMessage } from './mailer.js';
-import type { Notice, Notices } from './notices.js';
+import type { Notice, Notices, PlacedOrderSummary } from './notices.js';
 import { enqueueMessage, enqueueRow, outboxRow, type OutboxRow } from './outbox.js';
 import { e164Phone } from '../sms/sms.js';
 import { shippedText } from '../../views/emails/sms-texts.js';
@@ -41,13 +41,7 @@ export function createNotices(settings: MessageSettings): Notices {
 
   async function orderMessage(db: DbOrTx, notice: OrderNotice): Promise<{ message: MailMessage; key: string }> {
     if (notice.kind === 'order.confirmation') {
-      // The order with its items, in one statement (the confirmation is queued in checkout's path).
-      const { items, ...order } = await db
-        .selectFrom('orders')
-        .selectAll('orders')
-        .select((eb) => jsonArrayFrom(eb.selectFrom('order_items').select(['product_name', 'quantity', 'unit_price_cents']).whereRef('order_items.order_id', '=', 'orders.id').orderBy('order_items.id')).as('items'))
-        .where('id', '=', notice.orderId)
-        .executeTakeFirstOrThrow();
+      const { order, items } = notice.placed ?? (await placedOrder(db, notice.orderId));
       return { message: orderConfirmationMessage({ brand, order, orderUrl: orderUrl(order.number), items }), key: `${notice.kind}:${order.number}` };
     }
     const order = await db.selectFrom('orders').selectAll().where('id', '=', notice.orderId).executeTakeFirstOrThrow();
@@ -65,6 +59,17 @@ export function createNotices(settings: MessageSettings): Notices {
       case 'order.payment_failed':
         return { message: paymentFailedMessage({ brand, order, reason: notice.reason }), key: `${notice.kind}:${notice.attempt}` };
     }
+  }
+
+  /** The order with its items, in one statement. */
+  async function placedOrder(db: DbOrTx, orderId: number): Promise<PlacedOrderSummary> {
+    const { items, ...order } = await db
+      .selectFrom('orders')
+      .selectAll('orders')
+      .select((eb) => jsonArrayFrom(eb.selectFrom('order_items').select(['product_name', 'quantity', 'unit_price_cents']).whereRef('order_items.order_id', '=', 'orders.id').orderBy('order_items.id')).as('items'))
+      .where('id', '=', orderId)
+      .executeTakeFirstOrThrow();
+    return { order, items };
   }
 
   async function returnApproved(db: DbOrTx, requestId: number) {

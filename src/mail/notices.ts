@@ -1,5 +1,6 @@
 import type { IdleCart } from '../cart/abandoned-carts.js';
 import type { DbOrTx } from '../db/database.js';
+import type { Order } from '../db/schema-orders.js';
 import type { OutboxRow } from './outbox.js';
 
 /** The account fields a message needs; `email` is where it goes (except for 'account.email_changed'). */
@@ -14,8 +15,16 @@ export interface MailUser {
  * hand a notice to `Notices.queue` inside their own transaction; what the message says is
  * decided by the mail module, so the domain never imports views.
  */
+/** An order as checkout just wrote it, with what each line bought: what its confirmation says. */
+export interface PlacedOrderSummary {
+  order: Order;
+  items: { product_name: string; quantity: number; unit_price_cents: number }[];
+}
+
 export type Notice =
-  | { kind: 'order.confirmation' | 'order.shipped' | 'order.delivered'; orderId: number }
+  /** `placed`: the order and its items as checkout wrote them, so they need not be read again. */
+  | { kind: 'order.confirmation'; orderId: number; placed?: PlacedOrderSummary }
+  | { kind: 'order.shipped' | 'order.delivered'; orderId: number }
   | { kind: 'order.cancelled'; orderId: number; refundedCents: number }
   /** `refundKey`: the refund's sequence, or the provider's event id: one message per refund. */
   | { kind: 'order.refunded'; orderId: number; amountCents: number; refundKey: string }

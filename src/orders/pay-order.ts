@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { Order } from '../db/schema-orders.js';
-import type { Notices } from '../mail/notices.js';
+import type { Notices, PlacedOrderSummary } from '../mail/notices.js';
 import type { PaymentProvider, PaymentResult, TestPaymentProviderApi } from '../payments/index.js';
 import { markOrderPaid, releaseUnpaidOrder } from './settle.js';
 
@@ -33,7 +33,7 @@ export type TestCardOutcome =
  * stock goes back, and says why. Throws CardNumberError, before anything is tried, when the
  * text is not a card number.
  */
-export async function payWithTestCard(db: Db, payments: TestPaymentProviderApi, order: Order, cardNumber: string, notices: Notices): Promise<TestCardOutcome> {
+export async function payWithTestCard(db: Db, payments: TestPaymentProviderApi, order: Order, cardNumber: string, notices: Notices, items?: PlacedOrderSummary['items']): Promise<TestCardOutcome> {
   // The payment's id is recorded with the move that follows the charge (paid or cancelled), not
   // by an update of its own: the card is charged at once, in the same request.
   const payment = await createOrderPayment(payments, order);
@@ -42,5 +42,5 @@ export async function payWithTestCard(db: Db, payments: TestPaymentProviderApi, 
     const released = await releaseUnpaidOrder(db, order.id, 'provider', result.failureMessage ?? 'payment failed', { payment_id: payment.paymentId });
     return { paid: false, released, message: `${result.failureMessage ?? 'The payment did not go through.'} Nothing was charged; try another card.` };
   }
-  return { paid: true, changed: await markOrderPaid(db, order.id, { paymentId: result.paymentId, actor: 'provider' }, notices) };
+  return { paid: true, changed: await markOrderPaid(db, order.id, { paymentId: result.paymentId, actor: 'provider' }, notices, items ? { order, items } : undefined) };
 }

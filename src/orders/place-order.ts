@@ -5,6 +5,7 @@ import { calculateCartTotals, type PricingContext } from '../cart/cart-totals.js
 import { lineFlags, loadCart, type CartLineView } from '../cart/cart-view.js';
 import { couponProblem } from '../cart/coupons.js';
 import type { DbOrTx } from '../db/database.js';
+import type { PlacedOrderSummary } from '../mail/notices.js';
 import type { Order, OrderItemsTable } from '../db/schema-orders.js';
 import { releaseUnpaidOrderIn } from './settle.js';
 
@@ -63,6 +64,8 @@ export interface PlacedOrder {
   reused: boolean;
   /** The number of the cart's earlier unpaid order, cancelled because the cart changed since: its page should hear of it. */
   superseded?: string;
+  /** What each line of a new order bought (not of a reused one), for its confirmation. */
+  items?: PlacedOrderSummary['items'];
 }
 
 export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<PlacedOrder> {
@@ -162,7 +165,7 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<Pl
     if (coupon) await trx.insertInto('coupon_redemptions').values({ coupon_id: coupon.id, user_id: input.userId, email: input.email, order_id: order.id }).execute();
     // Last, so the variants' row locks are held only for this statement and the commit.
     await recordItemsAndTakeStock(trx, { orderId: order.id, userId: input.userId, items, lines: cart.lines });
-    return { order, reused: false, ...superseded };
+    return { order, reused: false, items, ...superseded };
   });
 }
 

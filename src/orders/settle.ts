@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../db/database.js';
 import type { OrderEventsTable } from '../db/schema-orders.js';
-import type { Notices } from '../mail/notices.js';
+import type { Notices, PlacedOrderSummary } from '../mail/notices.js';
 import type { OutboxRow } from '../mail/outbox.js';
 import { checkTransition, type OrderStatus } from './status.js';
 
@@ -59,12 +59,13 @@ function moving(db: DbOrTx, orderId: number, from: OrderStatus, to: OrderStatus,
  * the event, queues the confirmation, and empties the cart (its lines but those saved for later,
  * and its coupon), each from the move's RETURNING, so none of it happens when another caller
  * moved the order first; the confirmation's dedupe key (the order number) keeps a second one
- * out even so. Being one statement it needs no transaction of its own (checkout's path: two
+ * out even so. `placed`: the order and its items as checkout just wrote them (its card is
+ * charged in the same request), so the confirmation needs no read. Being one statement it needs no transaction of its own (checkout's path: two
  * round trips instead of seven); a caller's transaction holds it with the rest (a webhook
  * records its event id in the same one).
  */
-export async function markOrderPaid(db: DbOrTx, orderId: number, payment: { paymentId: string; actor: Actor }, notices: Notices): Promise<boolean> {
-  const confirmation = await notices.prepare(db, { kind: 'order.confirmation', orderId });
+export async function markOrderPaid(db: DbOrTx, orderId: number, payment: { paymentId: string; actor: Actor }, notices: Notices, placed?: PlacedOrderSummary): Promise<boolean> {
+  const confirmation = await notices.prepare(db, { kind: 'order.confirmation', orderId, ...(placed ? { placed } : {}) });
   const paidCart = sql<number>`(SELECT cart_id FROM moved)`;
   const paid = await moving(db, orderId, 'pending', 'paid', payment.actor, '', { payment_id: payment.paymentId, paid_at: new Date(), expires_at: null })
     .with('queued', (qc) =>

@@ -46,6 +46,7 @@ describe('checkout with the test provider', () => {
     const mail = await latestMailTo(db(), 'grace@example.test');
     expect(mail?.subject).toContain(number);
     expect(mail?.text_body).toContain('Total: $55.99');
+    expect(mail?.text_body).toContain('2 × Slide Rule: $50.00');
     expect(textOf(await htmlOf(await ctx.app.request('/cart', { headers: { Cookie: cookie } })), '#cart-count')).toBe('0');
     // Without the token, a guest's order is nobody's business.
     expect((await ctx.app.request(`/orders/${number}`)).status).toBe(404);

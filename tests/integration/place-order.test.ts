@@ -130,6 +130,19 @@ describe('placing an order', () => {
 });
 
 describe('settling an order', () => {
+  it('the confirmation checkout renders from the order it just wrote is the one the order and items read back give', async () => {
+    const { variants } = await insertProduct(db(), { name: 'Difference Engine' }, [{ stock: 5, price_cents: 1250 }]);
+    const other = (await insertProduct(db(), { name: 'Analytical Engine' }, [{ stock: 5, price_cents: 990 }])).variants[0]!.id;
+    const cartId = await cartWith(variants[0]!.id, 2);
+    await addToCart(db(), cartId, other, 1);
+    const placed = await placeOrder(db(), input(cartId));
+    const notice = { kind: 'order.confirmation', orderId: placed.order.id } as const;
+    const fromCheckout = await testNotices.prepare(db(), { ...notice, placed: { order: placed.order, items: placed.items! } });
+    expect(fromCheckout).toEqual(await testNotices.prepare(db(), notice));
+    expect(fromCheckout.text_body).toContain('2 × Difference Engine: $25.00');
+    expect(fromCheckout.text_body).toContain('1 × Analytical Engine: $9.90');
+  });
+
   it('paid once only: the cart empties but for what was saved for later; a second payment signal changes nothing', async () => {
     const { variants } = await insertProduct(db(), {}, [{ stock: 5 }]);
     const cartId = await cartWith(variants[0]!.id, 1);

@@ -5,7 +5,7 @@ import { calculateCartTotals } from '../../cart/cart-totals.js';
 import { loadCart, type CartView } from '../../cart/cart-view.js';
 import { isCountryCode } from '../../lib/countries.js';
 import { findOrderForViewer, listOrdersForUser, orderLinkToken } from '../../orders/orders.js';
-import { CheckoutError, placeOrder } from '../../orders/place-order.js';
+import { CheckoutError, placeOrder, type PlacedOrder } from '../../orders/place-order.js';
 import { CancelError, cancelOrder } from '../../orders/cancel.js';
 import { requestReturn, ReturnError } from '../../orders/returns.js';
 import { markOrderPaid, releaseUnpaidOrder } from '../../orders/settle.js';
@@ -142,9 +142,10 @@ export function checkoutRoutes(deps: AppDeps) {
     const { email, shipping_method, card_number: _card, ...typedAddress } = parsed.data;
     const address = smsPhone ? { ...typedAddress, phone: smsPhone } : typedAddress;
     let order: Order;
+    let items: PlacedOrder['items'];
     try {
       let superseded: string | undefined;
-      ({ order, superseded } = await placeOrder(db, {
+      ({ order, superseded, items } = await placeOrder(db, {
         cartId,
         userId: c.get('user')?.id ?? null,
         email,
@@ -161,14 +162,14 @@ export function checkoutRoutes(deps: AppDeps) {
       if (error instanceof CheckoutError) return again(values, { formError: error.message }, error.status);
       throw error;
     }
-    return pay(c, order, typedCard, (problems) => again(values, problems, 422));
+    return pay(c, order, typedCard, (problems) => again(values, problems, 422), items);
   });
 
   /**
    * Charges the order; paid → the thank-you page, declined → the checkout again with the reason
    * (`again`), the cart intact.
    */
-  async function pay(c: Context<AppEnv>, order: Order, cardNumber: string, again: (problems: { errors?: FieldErrors; formError?: string }) => Promise<Response>) {
+  async function pay(c: Context<AppEnv>, order: Order, cardNumber: string, again: (problems: { errors?: FieldErrors; formError?: string }) => Promise<Response>, items?: PlacedOrder['items']) {
     if (payments.name === 'stripe') {
       // One PaymentIntent per order (a deterministic idempotency key), then the card step.
       await startOrderPayment(db, payments, order);
@@ -176,7 +177,7 @@ export function checkoutRoutes(deps: AppDeps) {
     }
     let outcome;
     try {
-      outcome = await payWithTestCard(db, payments, order, cardNumber, noticesFor(deps));
+      outcome = await payWithTestCard(db, payments, order, cardNumber, noticesFor(deps), items);
     } catch (error) {
       if (!(error instanceof CardNumberError)) throw error;
       if (await releaseUnpaidOrder(db, order.id, 'provider', 'no card number')) await publishOrderChange(deps.live, order.number, 'cancelled');
