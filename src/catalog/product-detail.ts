@@ -1,23 +1,16 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DbOrTx } from '../db/database.js';
-import type { ProductImage, ProductVariant } from '../db/schema.js';
+import type { Product, ProductImage, ProductVariant } from '../db/schema.js';
 import { isActive } from './search.js';
 
 /** What a product page shows of a variant and of a picture. */
 export type VariantView = Pick<ProductVariant, 'id' | 'sku' | 'options' | 'price_cents' | 'compare_at_cents' | 'stock' | 'weight_grams'>;
 export type ImageView = Pick<ProductImage, 'id' | 'variant_id' | 'url' | 'alt'>;
 
-export interface ProductDetail {
-  id: number;
-  slug: string;
-  name: string;
-  description: string;
-  brand: string | null;
-  category_id: number | null;
-  option_names: string[];
+export type ProductDetail = Pick<Product, 'id' | 'slug' | 'name' | 'description' | 'brand' | 'category_id' | 'option_names'> & {
   variants: VariantView[];
   images: ImageView[];
-}
+};
 
 /** An active product with its active variants and its pictures, in one statement; or undefined. */
 export async function findProductBySlug(db: DbOrTx, slug: string): Promise<ProductDetail | undefined> {

@@ -111,7 +111,6 @@ export async function placeOrder(db: DbOrTx, input: PlaceOrderInput): Promise<Pl
       if (problem) throw new CheckoutError(`${problem} Remove the coupon to go on.`);
     }
 
-
     const { pricing } = totals;
     const order = await trx
       .insertInto('orders')

@@ -91,12 +91,19 @@ describe('crawler files', () => {
   });
 
   it('the cart and checkout pages do not ask to stay out of the index; account pages do', async () => {
-    const robotsOf = async (path: string, cookie = '') => (await htmlOf(await ctx.app.request(path, { headers: { Cookie: cookie } }))).querySelector('meta[name=robots]')?.getAttribute('content');
+    // The page itself (200, its own title), then its robots meta: an error page or a redirect has none either.
+    const robotsOf = async (path: string, title: RegExp, cookie = '') => {
+      const response = await ctx.app.request(path, { headers: { Cookie: cookie } });
+      expect(response.status, path).toBe(200);
+      const root = await htmlOf(response);
+      expect(root.querySelector('title')?.text, path).toMatch(title);
+      return root.querySelector('meta[name=robots]')?.getAttribute('content');
+    };
     const runner = await ctx.database.db.selectFrom('product_variants').select('id').where('sku', '=', 'RUN-1').executeTakeFirstOrThrow();
     const cookie = sessionCookieFrom(await ctx.app.request('/cart/items', form({ variant_id: String(runner.id), quantity: '1' })))!;
-    expect(await robotsOf('/cart')).toBeUndefined();
-    expect(await robotsOf('/cart', cookie)).toBeUndefined();
-    expect(await robotsOf('/checkout', cookie)).toBeUndefined();
-    expect(await robotsOf('/login')).toBe('noindex');
+    expect(await robotsOf('/cart', /^Your cart/)).toBeUndefined();
+    expect(await robotsOf('/cart', /^Your cart/, cookie)).toBeUndefined();
+    expect(await robotsOf('/checkout', /^Checkout/, cookie)).toBeUndefined();
+    expect(await robotsOf('/login', /^Sign in/)).toBe('noindex');
   });
 });
