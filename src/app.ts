@@ -6,7 +6,7 @@ import type { AppDeps, AppEnv } from './web/context.js';
 import { crossSiteRequestGuard } from './web/csrf.js';
 import { errorHandler, notFoundPage } from './web/errors.js';
 import { requestIds, requestLog } from './web/request-log.js';
-import { fastSharedPages } from './web/fast-pages.js';
+import { createFastLane, type FastLane } from './web/fast-pages.js';
 import { sessionCookie } from './web/session.js';
 import { serverTiming } from './web/server-timing.js';
 import { requestMetrics } from './web/metrics.js';
@@ -87,15 +87,19 @@ export interface AppOptions {
   pageCache?: PageCache;
 }
 
+/** The app, with its fast lane for the Node server to put in front of it (server.ts). */
+export type App = Hono<AppEnv> & { fastLane: FastLane };
+
 /** The whole HTTP application; boot (server.ts) and tests build it the same way. */
-export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
+export function createApp(deps: AppDeps, options: AppOptions = {}): App {
   const app = new Hono<AppEnv>();
   const pages = options.pageCache ?? createPageCache({ maxBytes: deps.config.PAGE_CACHE_MB * 1024 * 1024 });
   dropPagesOnCatalogChange(deps.catalog, deps.live, pages);
 
   // Order matters and is read top to bottom.
   // First: a cached catalog page for an anonymous visitor skips everything below (fast-pages.ts).
-  app.use(fastSharedPages(pages, { log: deps.log, sessionCookieName: sessionCookie(deps).name }));
+  const fastLane = createFastLane(pages, { log: deps.log, sessionCookieName: sessionCookie(deps).name });
+  app.use(fastLane.middleware);
   if (deps.config.SERVER_TIMING ?? !deps.config.isProduction) app.use(serverTiming());
   app.use(requestIds());
   app.use(requestLog(deps.log));
@@ -164,5 +168,5 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
 
   app.notFound((c) => notFoundPage(deps, c));
   app.onError(errorHandler(deps));
-  return app;
+  return Object.assign(app, { fastLane });
 }

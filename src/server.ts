@@ -31,6 +31,7 @@ import { logSlowQueries } from './db/query-timing.js';
 import type { AppDeps, AppEnv } from './web/context.js';
 import { metricsRoutes } from './web/routes/metrics.js';
 import { lagUnderLoad, startLagSampler } from './web/load-shedding.js';
+import { serverWithFastLane } from './web/fast-pages.js';
 
 /** Boot: config → database (migrated) → store → app → listen; and an orderly shutdown. */
 async function main(): Promise<void> {
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
     ],
     log,
   );
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createAdaptorServer({ fetch: app.fetch, createServer: serverWithFastLane(app.fastLane) }) as Server;
   server.on('connection', (socket: Socket) => {
     openConnections++;
     socket.once('close', () => openConnections--);

@@ -4,7 +4,7 @@ import { LISTING_FORM_ID } from '../../views/catalog/listing.js';
 import { PAGE_BYTES_TTL_SECONDS } from '../catalog/catalog-cache.js';
 import { captureHtml, encodeBody, pageEtag, preferredEncoding, sendHtml, type CompressionEffort } from './compression.js';
 import type { AppEnv } from './context.js';
-import { isFragmentRequest } from './htmx.js';
+import { asksForFragment, type HeaderReader } from './htmx.js';
 import { processMetrics } from './metrics.js';
 
 type Encoding = 'br' | 'gzip' | 'identity';
@@ -41,6 +41,21 @@ export interface CachedAnswer {
   encoding?: 'br' | 'gzip';
 }
 
+/** What picks a shared page: its path and query as sent, and the request's headers. */
+export interface PageRequest {
+  path: string;
+  /** The query string as sent, without its "?" ('' for none). */
+  query: string;
+  header: HeaderReader;
+}
+
+/** A Hono request as a PageRequest. */
+export function pageRequestOf(c: Context): PageRequest {
+  const url = c.req.url;
+  const at = url.indexOf('?');
+  return { path: c.req.path, query: at === -1 ? '' : url.slice(at + 1), header: (name) => c.req.header(name) };
+}
+
 export interface PageCacheStats {
   entries: number;
   bytes: number;
@@ -63,9 +78,10 @@ export interface PageCache {
   /**
    * The cached page for this request, if one is held and fresh, in the encoding the client
    * takes; undefined otherwise (the caller goes the full way, where serve renders it). Counted
-   * as a hit. For the fast lane (fast-pages.ts), which answers without the middleware.
+   * as a hit. For the fast lane (fast-pages.ts), which answers without the middleware, and
+   * without Hono when it reads the request straight from Node.
    */
-  hit(c: Context<AppEnv>): CachedAnswer | undefined;
+  hit(request: PageRequest): CachedAnswer | undefined;
   /** The catalog changed: drop every page, and never keep a page whose render began before. */
   clear(): void;
   stats(): PageCacheStats;
@@ -183,7 +199,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   return {
     async serve(c, next) {
       if (options.maxBytes <= 0 || c.req.method !== 'GET') return next();
-      const key = pageKey(c);
+      const key = pageKey(pageRequestOf(c));
       const entry = lookup(key);
       counted[entry ? 'hit' : 'miss'].inc();
       if (entry) {
@@ -199,14 +215,14 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       c.header('Vary', 'HX-Request', { append: true });
       return answer(c, key, built);
     },
-    hit(c) {
-      if (options.maxBytes <= 0 || c.req.method !== 'GET') return undefined;
-      const key = pageKey(c);
+    hit(request) {
+      if (options.maxBytes <= 0) return undefined;
+      const key = pageKey(request);
       const entry = lookup(key);
       if (!entry) return undefined;
       counted.hit.inc();
       hits++;
-      return { etag: entry.etag, ...variant(key, entry, preferredEncoding(c.req.header('Accept-Encoding'))) };
+      return { etag: entry.etag, ...variant(key, entry, preferredEncoding(request.header('Accept-Encoding'))) };
     },
     clear() {
       generation++;
@@ -231,7 +247,11 @@ function identityOf(entry: Entry): Buffer {
 
 /** A listing's filter change swaps its whole form (facet counts follow); anything else, just the results. */
 export function targetsListingForm(c: Context): boolean {
-  return c.req.header('HX-Target')?.endsWith(`#${LISTING_FORM_ID}`) ?? false;
+  return targetsForm((name) => c.req.header(name));
+}
+
+function targetsForm(header: HeaderReader): boolean {
+  return header('HX-Target')?.endsWith(`#${LISTING_FORM_ID}`) ?? false;
 }
 
 /**
@@ -239,20 +259,14 @@ export function targetsListingForm(c: Context): boolean {
  * name, so any order of the same filters shares one entry; repeated ones keep their order),
  * and which htmx answer it is. The encoding is chosen per request from the same entry.
  */
-export function pageKey(c: Context): string {
-  const url = c.req.url;
-  const at = url.indexOf('?');
-  const query =
-    at === -1
-      ? ''
-      : url
-          .slice(at + 1)
-          .split('&')
-          .filter(Boolean)
-          .map((pair, index) => ({ pair, name: pair.split('=', 1)[0]!, index }))
-          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.index - b.index))
-          .map(({ pair }) => pair)
-          .join('&');
-  const shape = !isFragmentRequest(c) ? 'page' : targetsListingForm(c) ? 'form' : 'fragment';
-  return `${shape} ${c.req.path}?${query}`;
+export function pageKey({ path, query, header }: PageRequest): string {
+  const sorted = query
+    .split('&')
+    .filter(Boolean)
+    .map((pair, index) => ({ pair, name: pair.split('=', 1)[0]!, index }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.index - b.index))
+    .map(({ pair }) => pair)
+    .join('&');
+  const shape = !asksForFragment(header) ? 'page' : targetsForm(header) ? 'form' : 'fragment';
+  return `${shape} ${path}?${sorted}`;
 }

@@ -27,7 +27,11 @@ const requestIdCharacters = /^[\w\-=]+$/;
  * (it is echoed into logs and headers), else a new random one.
  */
 export function requestIdOf(c: Context): string {
-  const sent = c.req.header('X-Request-Id');
+  return requestIdFrom(c.req.header('X-Request-Id'));
+}
+
+/** requestIdOf, from the X-Request-Id header's value as sent. */
+export function requestIdFrom(sent: string | undefined): string {
   return sent && sent.length <= REQUEST_ID_MAX && requestIdCharacters.test(sent) ? sent : randomUUID();
 }
 

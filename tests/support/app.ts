@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createApp, type AppOptions } from '../../src/app.js';
 import { createCatalogCache, type CatalogCache } from '../../src/catalog/catalog-cache.js';
 import { loadConfig } from '../../src/config.js';
@@ -49,6 +49,8 @@ export async function createTestApp(
     payments?: PaymentProvider;
     sms?: SmsSender;
     live?: LiveBus;
+    /** Where the app logs; silent when not given. */
+    log?: Logger;
     /** What boot passes beside the deps (an event-loop lag reading, a page cache). */
     appOptions?: AppOptions;
   } = {},
@@ -62,7 +64,7 @@ export async function createTestApp(
     db: database.db,
     database,
     store,
-    log: pino({ level: 'silent' }),
+    log: options.log ?? pino({ level: 'silent' }),
     assets: loadAssets(join(projectRoot, 'public')),
     catalog,
     sessions: createSessions(store),
