@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { PAGE_BYTES_TTL_SECONDS } from '../src/catalog/catalog-cache.js';
+import { dropRedisPrefix, scratchRedisPrefix } from './support/scratch-redis.js';
 import { projectRoot } from '../src/lib/paths.js';
 
 /**
@@ -782,7 +783,7 @@ async function cartOnly(): Promise<void> {
   pinLoadGenerator();
   const tempRoot = mkdtempSync(join(os.tmpdir(), 'hs-bench-'));
   onCleanup(() => rmSync(tempRoot, { recursive: true, force: true }));
-  const env = childEnv({ DATABASE_URL: database.url, DATA_DIR: tempRoot, REDIS_URL: redisUrl });
+  const env = childEnv({ DATABASE_URL: database.url, DATA_DIR: tempRoot, ...scratchRedis(redisUrl) });
   await runNode('dist/src/cli/seed.js', env);
   const rows = await benchCart('Postgres + Redis', env, database.url);
   const checkout = await benchCheckout('Postgres + Redis', env, database.url);
@@ -836,7 +837,7 @@ async function main(): Promise<void> {
     await runNode('dist/src/cli/seed.js', env);
     postgres = await benchStore('Postgres', env);
     const redisUrl = await reachableRedis();
-    if (redisUrl) cart = await benchCart('Postgres + Redis', { ...env, REDIS_URL: redisUrl }, database.url);
+    if (redisUrl) cart = await benchCart('Postgres + Redis', { ...env, ...scratchRedis(redisUrl) }, database.url);
     else notes.push('Cart rows skipped: no Redis at REDIS_URL or 127.0.0.1:6379.');
     checkout = await benchCheckout('Postgres', env, database.url);
     console.log(`bench: scaling ${database.name} to ${settings.scaledProducts.toLocaleString('en-US')} products…`);
@@ -1000,6 +1001,13 @@ function cartAimVerdict(rows: Measurement[]): string {
   // Issue 5 asks for the shopper's p95: the client's time.
   const half = halfCapacityVerdict(rows, CART_AIM.p95Ms, (paced) => paced.p95, name);
   return `${aim} **${halfCapacityHeadline(half.met)}**: ${half.text}. ${saturatedNote(rows, name)}.`;
+}
+
+/** The store's Redis settings for a run: a key prefix of its own, whose keys (shoppers' sessions) are removed when the bench ends. */
+function scratchRedis(url: string): { REDIS_URL: string; REDIS_PREFIX: string } {
+  const prefix = scratchRedisPrefix('bench');
+  onCleanup(() => dropRedisPrefix(url, prefix));
+  return { REDIS_URL: url, REDIS_PREFIX: prefix };
 }
 
 /** REDIS_URL, or a Redis on the default local port, if one answers. */

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { dropRedisPrefix, scratchRedisPrefix } from './support/scratch-redis.js';
 import { projectRoot } from '../src/lib/paths.js';
 import { childEnv, startServer } from './support/start-server.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -285,7 +286,8 @@ async function main(): Promise<void> {
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${database}`;
   const dataDir = mkdtempSync(join(os.tmpdir(), 'hyperstore-load-'));
-  const env = childEnv({ NODE_ENV: undefined, LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: url.href, REDIS_URL, SMTP_URL: undefined });
+  const redisPrefix = scratchRedisPrefix('load');
+  const env = childEnv({ NODE_ENV: undefined, LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: url.href, REDIS_URL, REDIS_PREFIX: redisPrefix, SMTP_URL: undefined });
   const client = new pg.Client({ connectionString: url.href });
   let stopServer: (() => Promise<void>) | undefined;
   try {
@@ -359,6 +361,7 @@ async function main(): Promise<void> {
     await stopServer?.();
     await client.end().catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await dropRedisPrefix(REDIS_URL, redisPrefix);
     await admin.end();
     rmSync(dataDir, { recursive: true, force: true });
   }

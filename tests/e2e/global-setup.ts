@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { dropRedisPrefix, scratchRedisPrefix } from '../../scripts/support/scratch-redis.js';
 import { childEnv, startServer, type RunningServer } from '../../scripts/support/start-server.js';
 import { projectRoot } from '../../src/lib/paths.js';
 import { adminQuery, databaseUrlFor } from '../support/postgres-admin.js';
@@ -26,10 +27,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = mkdtempSync(join(tmpdir(), 'hyperstore-e2e-'));
   const serverUrl = process.env.DATABASE_URL;
   const database = serverUrl ? `hs_e2e_${randomBytes(4).toString('hex')}` : undefined;
+  // Keys of this run's own on the shared Redis (sessions, caches), removed at the end.
+  const redisPrefix = scratchRedisPrefix('e2e');
   let server: RunningServer | undefined;
   const teardown = async () => {
     await server?.stop();
     if (serverUrl && database) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    if (process.env.REDIS_URL) await dropRedisPrefix(process.env.REDIS_URL, redisPrefix);
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -37,7 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (serverUrl && database) {
       await adminQuery(serverUrl, `CREATE DATABASE ${database}`);
       env.DATABASE_URL = databaseUrlFor(serverUrl, database);
-      if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+      if (process.env.REDIS_URL) Object.assign(env, { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: redisPrefix });
       execFileSync(process.execPath, [join(projectRoot, 'dist', 'src', 'cli', 'seed.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     }
     server = await startServer(env);

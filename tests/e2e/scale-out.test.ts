@@ -8,6 +8,7 @@ import { generateHOTP } from '@oslojs/otp';
 import { parse } from 'node-html-parser';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropRedisPrefix, scratchRedisPrefix } from '../../scripts/support/scratch-redis.js';
 import { childEnv, startServer, type RunningServer } from '../../scripts/support/start-server.js';
 import { encryptTotpKey } from '../../src/accounts/mfa.js';
 import { createTotpKey, totpStepAt } from '../../src/accounts/totp.js';
@@ -32,6 +33,8 @@ const address = { full_name: 'Katherine Johnson', address_line1: '1 Langley Road
 
 describe.runIf(serverUrl && redisUrl)('two store processes sharing Postgres and Redis', () => {
   const database = `hs_scale_${randomBytes(4).toString('hex')}`;
+  // Both processes share this run's own keys on the shared Redis, removed at the end.
+  const redisPrefix = scratchRedisPrefix('scale');
   const dataDirs: string[] = [];
   const streams: EventStream[] = [];
   let a: RunningServer;
@@ -46,7 +49,7 @@ describe.runIf(serverUrl && redisUrl)('two store processes sharing Postgres and 
       const dataDir = mkdtempSync(join(tmpdir(), 'hyperstore-scale-'));
       dataDirs.push(dataDir);
       return childEnv({
-        NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: url, REDIS_URL: redisUrl, APP_SECRET: appSecret,
+        NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, APP_SECRET: appSecret,
         RATE_LIMIT_MAX: String(RATE_LIMIT_MAX), ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, SMTP_URL: undefined,
       });
     };
@@ -62,6 +65,7 @@ describe.runIf(serverUrl && redisUrl)('two store processes sharing Postgres and 
     await Promise.all([a?.stop(), b?.stop()]);
     await client?.end();
     await adminQuery(serverUrl!, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await dropRedisPrefix(redisUrl!, redisPrefix);
     for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
