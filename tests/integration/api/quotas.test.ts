@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../src/accounts/api-keys.js';
 import { issueTokens } from '../../../src/accounts/api-tokens.js';
 import { encryptTotpKey } from '../../../src/accounts/mfa.js';
 import { createTotpKey } from '../../../src/accounts/totp.js';
+import { dropRedisPrefix, scratchRedisPrefix } from '../../../scripts/support/scratch-redis.js';
 import { createRedisStore } from '../../../src/store/redis-store.js';
 import type { KeyValueStore } from '../../../src/store/store.js';
 import { insertUser } from '../../support/accounts.js';
@@ -170,9 +170,11 @@ describe('when the store is away', () => {
 describe.runIf(process.env.REDIS_URL && process.env.DATABASE_URL)('when Redis goes away (real connection cut)', () => {
   let proxy: TcpProxy;
   let ctx: TestContext;
+  // This suite's keys on the shared Redis, removed at the end (its store talks through the proxy).
+  const keyPrefix = scratchRedisPrefix('test');
   beforeAll(async () => {
     proxy = await startTcpProxy(targetOf(process.env.REDIS_URL!, 6379));
-    const store = createRedisStore(throughProxy(process.env.REDIS_URL!, proxy), { keyPrefix: `hs-test:${randomBytes(6).toString('hex')}:`, commandTimeoutMs: 1_000 });
+    const store = createRedisStore(throughProxy(process.env.REDIS_URL!, proxy), { keyPrefix, commandTimeoutMs: 1_000 });
     ctx = await createTestApp({ store });
   });
   afterEach(() => proxy.restore());
@@ -180,6 +182,7 @@ describe.runIf(process.env.REDIS_URL && process.env.DATABASE_URL)('when Redis go
     proxy.restore();
     await ctx.close();
     await proxy.close();
+    await dropRedisPrefix(process.env.REDIS_URL!, keyPrefix);
   });
 
   it('answers 503 problem+json fast, never 500 or a hang', async () => {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogCache } from '../../../src/catalog/catalog-cache.js';
 import { cacheFor } from '../../../src/store/json-cache.js';
+import { dropRedisPrefix, scratchRedisPrefix } from '../../../scripts/support/scratch-redis.js';
 import { createRedisStore } from '../../../src/store/redis-store.js';
 import { form, insertUser, logIn, sessionCookieFrom, STRONG_PASSWORD } from '../../support/accounts.js';
 import { createTestApp, type TestContext } from '../../support/app.js';
@@ -15,12 +15,14 @@ const COMMAND_TIMEOUT_MS = 1_000;
 describe.runIf(redisUrl && process.env.DATABASE_URL)('when Redis goes away mid-traffic', () => {
   let proxy: TcpProxy;
   let ctx: TestContext;
+  // This suite's keys on the shared Redis, removed at the end (its store talks through the proxy).
+  const keyPrefix = scratchRedisPrefix('test');
   let slug: string;
   let variantId: number;
 
   beforeAll(async () => {
     proxy = await startTcpProxy(targetOf(redisUrl!, 6379));
-    const store = createRedisStore(throughProxy(redisUrl!, proxy), { keyPrefix: `hs-test:${randomBytes(6).toString('hex')}:`, commandTimeoutMs: COMMAND_TIMEOUT_MS });
+    const store = createRedisStore(throughProxy(redisUrl!, proxy), { keyPrefix, commandTimeoutMs: COMMAND_TIMEOUT_MS });
     ctx = await createTestApp({ store });
     const { product, variants } = await insertProduct(ctx.database.db, { name: 'Storm Lantern' }, [{ price_cents: 2500, stock: 5 }]);
     slug = product.slug;
@@ -33,6 +35,7 @@ describe.runIf(redisUrl && process.env.DATABASE_URL)('when Redis goes away mid-t
     proxy.restore();
     await ctx.close();
     await proxy.close();
+    await dropRedisPrefix(redisUrl!, keyPrefix);
   });
 
   /** The response and how long it took: an outage must be answered, never waited out. */
