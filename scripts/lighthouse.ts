@@ -158,8 +158,9 @@ if (unknown.length) throw new Error(`no page called ${unknown.join(', ')}; the p
 
 const LIGHTHOUSE_VERSION = (await import('lighthouse/package.json', { with: { type: 'json' } })).default.version;
 const started = new Date();
-const server = await startMeasuredStore();
+// The stand-in first: it draws its picture in a Chromium of its own, and fails before anything else is started.
 const standIn = await startStandInPictures();
+const server = await startMeasuredStore();
 const chromium = await launchChromium(standIn.chromiumFlags);
 try {
   const cookie = await cartCookie(server.url);

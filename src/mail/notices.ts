@@ -10,17 +10,17 @@ export interface MailUser {
   first_name: string;
 }
 
-/**
- * Something a customer is told about. The kind is also the outbox row's kind. Domain commands
- * hand a notice to `Notices.queue` inside their own transaction; what the message says is
- * decided by the mail module, so the domain never imports views.
- */
 /** An order as checkout just wrote it, with what each line bought: what its confirmation says. */
 export interface PlacedOrderSummary {
   order: Order;
   items: { product_name: string; quantity: number; unit_price_cents: number }[];
 }
 
+/**
+ * Something a customer is told about. The kind is also the outbox row's kind. Domain commands
+ * hand a notice to `Notices.queue` inside their own transaction; what the message says is
+ * decided by the mail module, so the domain never imports views.
+ */
 export type Notice =
   /** `placed`: the order and its items as checkout wrote them, so they need not be read again. */
   | { kind: 'order.confirmation'; orderId: number; placed?: PlacedOrderSummary }

@@ -5,7 +5,7 @@ import { asBytes, matchesEtag } from './compression.js';
 import type { AppEnv } from './context.js';
 import type { HeaderReader } from './htmx.js';
 import { processMetrics } from './metrics.js';
-import { pageRequestOf, type PageCache, type PageRequest } from './page-cache.js';
+import { pageRequestOf, splitTarget, type PageCache, type PageRequest } from './page-cache.js';
 import { requestIdFrom } from './request-log.js';
 import { SHARED_PAGE_PATHS } from './shared-pages.js';
 
@@ -113,14 +113,14 @@ export function createFastLane(pages: PageCache, options: { log: Logger; session
     answerNode(incoming, outgoing) {
       const started = performance.now();
       const target = incoming.url ?? '';
-      if (incoming.method !== 'GET' || !isPlainTarget(target) || incoming.headers.host === undefined) return false;
-      const at = target.indexOf('?');
+      const { path, query } = splitTarget(target);
+      if (incoming.method !== 'GET' || !isPlainTarget(target, path) || incoming.headers.host === undefined) return false;
       const header: HeaderReader = (name) => {
         const value = incoming.headers[name.toLowerCase()];
         return Array.isArray(value) ? value.join(', ') : value;
       };
       try {
-        const fast = answer({ path: at === -1 ? target : target.slice(0, at), query: at === -1 ? '' : target.slice(at + 1), header }, started);
+        const fast = answer({ path, query, header }, started);
         if (!fast) return false;
         if (fast.body) fast.headers['content-length'] = String(fast.body.byteLength);
         outgoing.writeHead(fast.status, fast.headers);
@@ -129,7 +129,7 @@ export function createFastLane(pages: PageCache, options: { log: Logger; session
       } catch (error) {
         // Out here no error handler would catch it: the process would stop. Before anything
         // was sent, the full way can still answer (with its error page if it fails too).
-        options.log.error({ err: error, path: incoming.url?.split('?', 1)[0] }, 'fast lane failed');
+        options.log.error({ err: error, path }, 'fast lane failed');
         if (!outgoing.headersSent) return false;
         outgoing.destroy();
         return true;
@@ -147,10 +147,8 @@ export function createFastLane(pages: PageCache, options: { log: Logger; session
 const plainTarget = /^\/[!#$&-;=?-[\]_a-z~]*$/;
 const dotSegment = /\/\.\.?(?:[/?#]|$)/;
 
-function isPlainTarget(target: string): boolean {
-  if (!plainTarget.test(target) || dotSegment.test(target)) return false;
-  const at = target.indexOf('?');
-  return !(at === -1 ? target : target.slice(0, at)).includes('%');
+function isPlainTarget(target: string, path: string): boolean {
+  return plainTarget.test(target) && !dotSegment.test(target) && !path.includes('%');
 }
 
 /**

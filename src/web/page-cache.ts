@@ -49,11 +49,15 @@ export interface PageRequest {
   header: HeaderReader;
 }
 
-/** A Hono request as a PageRequest. */
+/** A request target (or URL) as the part before "?" and the query after it. */
+export function splitTarget(target: string): { path: string; query: string } {
+  const at = target.indexOf('?');
+  return at === -1 ? { path: target, query: '' } : { path: target.slice(0, at), query: target.slice(at + 1) };
+}
+
+/** A Hono request as a PageRequest: Hono's path (decoded as its router reads it), the query as sent. */
 export function pageRequestOf(c: Context): PageRequest {
-  const url = c.req.url;
-  const at = url.indexOf('?');
-  return { path: c.req.path, query: at === -1 ? '' : url.slice(at + 1), header: (name) => c.req.header(name) };
+  return { path: c.req.path, query: splitTarget(c.req.url).query, header: (name) => c.req.header(name) };
 }
 
 export interface PageCacheStats {

@@ -1,7 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createAdaptorServer } from '@hono/node-server';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { serverWithFastLane } from '../../src/web/fast-pages.js';
 import { processMetrics } from '../../src/web/metrics.js';
 import { insertUser, logIn } from '../support/accounts.js';
 import { createTestApp, type TestContext } from '../support/app.js';
+import { decodedBody } from '../support/html.js';
 import { insertCategory, insertProduct } from '../support/factories.js';
 
 interface Answer {
@@ -30,10 +30,7 @@ function send(port: number, path: string, headers: Record<string, string> = {}, 
   });
 }
 
-const html = (answer: Answer) => {
-  const encoding = answer.headers['content-encoding'];
-  return (encoding === 'br' ? brotliDecompressSync(answer.body) : encoding === 'gzip' ? gunzipSync(answer.body) : answer.body).toString('utf8');
-};
+const html = (answer: Answer) => decodedBody(answer.body, answer.headers['content-encoding']);
 
 /** Headers that differ per answer by design; every other header of a shared page is the same for everyone. */
 const PER_ANSWER = new Set(['x-request-id', 'content-security-policy', 'server-timing', 'date']);

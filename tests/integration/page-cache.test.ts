@@ -1,4 +1,3 @@
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessions } from '../../src/accounts/sessions.js';
@@ -7,15 +6,14 @@ import { LISTING_FORM_ID } from '../../views/catalog/listing.js';
 import { form, insertUser, logIn, sessionCookieFrom } from '../support/accounts.js';
 import { signInAdmin } from '../support/admin.js';
 import { createTestApp, type TestContext } from '../support/app.js';
+import { decodedBody } from '../support/html.js';
 import { processMetrics } from '../../src/web/metrics.js';
 import { insertCategory, insertProduct } from '../support/factories.js';
 
 /** A page's bytes as sent, and the HTML inside them. */
 async function read(response: Response): Promise<{ raw: Buffer; html: string }> {
   const raw = Buffer.from(await response.arrayBuffer());
-  const encoding = response.headers.get('Content-Encoding');
-  const html = (encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
-  return { raw, html };
+  return { raw, html: decodedBody(raw, response.headers.get('Content-Encoding')) };
 }
 
 const get = (ctx: TestContext, path: string, headers: Record<string, string> = {}) => ctx.app.request(path, { headers: { 'Accept-Encoding': 'br, gzip', ...headers } });
