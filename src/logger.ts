@@ -1,10 +1,19 @@
 import { pino, type Logger } from 'pino';
 
 /**
- * JSON lines on stdout; secrets that could ride along in objects are redacted by path. The
- * writes are asynchronous: lines logged while one write is under way go out together in the
- * next (one system call per batch, not per request line, which showed in profiles of cached
- * pages), and pino flushes what is left when the process exits.
+ * Lines held until this many bytes are waiting (about twenty request lines), then written in
+ * one system call. In profiles of cached pages, a write per line (even asynchronous, one per
+ * turn of the event loop) was a sixth of the server's time: as much as the page's own socket
+ * write.
+ */
+const WRITE_BATCH_BYTES = 4096;
+/** How long a line may wait for its batch to fill when traffic is light. */
+const FLUSH_EVERY_MS = 200;
+
+/**
+ * JSON lines on stdout; secrets that could ride along in objects are redacted by path. Lines
+ * go out in batches (above), and pino writes whatever is still held when the process exits,
+ * so only a SIGKILL can lose the last fraction of a second.
  */
 export function createLogger(level: string): Logger {
   const options = {
@@ -15,5 +24,5 @@ export function createLogger(level: string): Logger {
       censor: '[redacted]',
     },
   };
-  return pino(options, pino.destination({ dest: 1, sync: false }));
+  return pino(options, pino.destination({ dest: 1, sync: false, minLength: WRITE_BATCH_BYTES, periodicFlush: FLUSH_EVERY_MS }));
 }

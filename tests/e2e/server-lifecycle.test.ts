@@ -38,6 +38,38 @@ describe('starting', () => {
   });
 });
 
+describe('logging', () => {
+  it('writes request lines in batches, yet a lone line still reaches stdout within a second', async () => {
+    const port = await freePort();
+    const server = runServer({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    try {
+      for (let tries = 0; !(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)); tries++) {
+        if (tries > 240) throw new Error(`not ready:\n${server.output()}`);
+        await sleep(250);
+      }
+      const lineOf = (id: string) => server.output().split('\n').find((line) => line.includes(`"req_id":"${id}"`));
+      // One quiet request: its line is far short of a batch, so only the periodic flush sends it.
+      await (await fetch(`http://127.0.0.1:${port}/products`, { headers: { 'X-Request-Id': 'lone-line-1' } })).text();
+      const sent = Date.now();
+      while (!lineOf('lone-line-1') && Date.now() - sent < 1_000) await sleep(20);
+      expect(lineOf('lone-line-1') ?? 'no line within a second').toContain('"path":"/products"');
+
+      // A burst larger than a batch: every line arrives, whole and in order of its request.
+      const ids = Array.from({ length: 60 }, (_, n) => `burst-${n}`);
+      for (const id of ids) await (await fetch(`http://127.0.0.1:${port}/products`, { headers: { 'X-Request-Id': id } })).text();
+      const burstSent = Date.now();
+      while (!lineOf('burst-59') && Date.now() - burstSent < 1_000) await sleep(20);
+      const lines = ids.map(lineOf);
+      expect(lines.every((line) => line && JSON.parse(line).status === 200)).toBe(true);
+      const positions = ids.map((id) => server.output().indexOf(`"req_id":"${id}"`));
+      expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exit;
+    }
+  });
+});
+
 describe('stopping', () => {
   it('on SIGTERM stops being ready, finishes the request in flight, and exits 0', async () => {
     const port = await freePort();
