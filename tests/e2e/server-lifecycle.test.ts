@@ -27,6 +27,14 @@ function runServer(env: Record<string, string | undefined>) {
   return { child, exit, output: () => output };
 }
 
+/** Waits (up to a minute) until the server at `port` answers /readyz with 200. */
+async function untilReady(port: number, server: ReturnType<typeof runServer>): Promise<void> {
+  for (let tries = 0; !(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)); tries++) {
+    if (tries > 240) throw new Error(`not ready:\n${server.output()}`);
+    await sleep(250);
+  }
+}
+
 describe('starting', () => {
   it('refuses bad configuration, naming each bad variable', async () => {
     const server = runServer({ PORT: 'eighty', DATABASE_URL: 'mysql://nope', APP_SECRET: 'short' });
@@ -43,10 +51,7 @@ describe('logging', () => {
     const port = await freePort();
     const server = runServer({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     try {
-      for (let tries = 0; !(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)); tries++) {
-        if (tries > 240) throw new Error(`not ready:\n${server.output()}`);
-        await sleep(250);
-      }
+      await untilReady(port, server);
       const lineOf = (id: string) => server.output().split('\n').find((line) => line.includes(`"req_id":"${id}"`));
       // One quiet request: its line is far short of a batch, so only the periodic flush sends it.
       await (await fetch(`http://127.0.0.1:${port}/products`, { headers: { 'X-Request-Id': 'lone-line-1' } })).text();
@@ -74,10 +79,7 @@ describe('stopping', () => {
   it('on SIGTERM stops being ready, finishes the request in flight, and exits 0', async () => {
     const port = await freePort();
     const server = runServer({ PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '5000' });
-    for (let tries = 0; !(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)); tries++) {
-      if (tries > 240) throw new Error(`not ready:\n${server.output()}`);
-      await sleep(250);
-    }
+    await untilReady(port, server);
     // A request whose headers are still arriving when SIGTERM comes is in flight.
     const socket = connect(port, '127.0.0.1');
     await once(socket, 'connect');
@@ -100,10 +102,7 @@ describe('stopping', () => {
   it('exits within the grace period even when a request never finishes', async () => {
     const port = await freePort();
     const server = runServer({ PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '1000' });
-    for (let tries = 0; !(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)); tries++) {
-      if (tries > 240) throw new Error(`not ready:\n${server.output()}`);
-      await sleep(250);
-    }
+    await untilReady(port, server);
     // A client that starts a request and never completes it holds its connection open.
     const socket = connect(port, '127.0.0.1');
     socket.on('error', () => {});
