@@ -583,8 +583,6 @@ function uncachedFilter(path: (minPrice: string) => string): () => string {
 
 /** A page-cache row's requests/s and the bare handler's, from the same alternating slices. */
 interface PairedShare {
-  slices: number;
-  secondsEach: number;
   bareRequestsPerSecond: number;
   rowRequestsPerSecond: number;
 }
@@ -601,20 +599,24 @@ const PAIRED_SLICES = 4;
  */
 async function pairedWithBare(bare: RunningServer, server: RunningServer, path: string, label: string): Promise<PairedShare> {
   const secondsEach = Math.max(1, settings.durationSeconds / PAIRED_SLICES);
-  console.log(`bench: ${label}: ${PAIRED_SLICES} turns of ${secondsEach} s each, alternating with the bare handler…`);
-  const count = async (url: string) => (await load(url, secondsEach)).requests.total;
+  console.log(`bench: ${label}: ${PAIRED_SLICES} turns of ${secondsEach} s each for it and for the bare handler, alternating…`);
+  const turnOf = async (url: string) => (await load(url, secondsEach)).requests.total;
+  const bareTurn = () => turnOf(bare.baseUrl + '/');
+  const rowTurn = () => turnOf(server.baseUrl + path);
   let bareRequests = 0;
   let rowRequests = 0;
   for (let slice = 0; slice < PAIRED_SLICES; slice++) {
     // ABBA order: a steady drift within the turns weighs on both sides alike.
-    const [first, second] = slice % 2 === 0 ? ['bare', 'row'] : ['row', 'bare'];
-    for (const side of [first, second]) {
-      if (side === 'bare') bareRequests += await count(bare.baseUrl + '/');
-      else rowRequests += await count(server.baseUrl + path);
+    if (slice % 2 === 0) {
+      bareRequests += await bareTurn();
+      rowRequests += await rowTurn();
+    } else {
+      rowRequests += await rowTurn();
+      bareRequests += await bareTurn();
     }
   }
   const seconds = PAIRED_SLICES * secondsEach;
-  return { slices: PAIRED_SLICES, secondsEach, bareRequestsPerSecond: bareRequests / seconds, rowRequestsPerSecond: rowRequests / seconds };
+  return { bareRequestsPerSecond: bareRequests / seconds, rowRequestsPerSecond: rowRequests / seconds };
 }
 
 // ---- the run ----

@@ -64,8 +64,8 @@ function moving(db: DbOrTx, orderId: number, from: OrderStatus, to: OrderStatus,
  * `placed`: the order and its items as checkout just wrote them (its card is charged in the
  * same request), so the confirmation needs no read. Being one statement it needs no
  * transaction of its own (checkout's path: one round trip instead of seven, two where the
- * order is read for its confirmation); a caller's
- * transaction holds it with the rest (a webhook records its event id in the same one).
+ * order is read for its confirmation); a caller's transaction holds it with the rest (a
+ * webhook records its event id in the same one).
  */
 export async function markOrderPaid(db: DbOrTx, orderId: number, payment: { paymentId: string; actor: Actor }, notices: Notices, placed?: PlacedOrderSummary): Promise<boolean> {
   const confirmation = await notices.prepare(db, { kind: 'order.confirmation', orderId, ...(placed ? { placed } : {}) });

@@ -113,8 +113,8 @@ export function createFastLane(pages: PageCache, options: { log: Logger; session
     answerNode(incoming, outgoing) {
       const started = performance.now();
       const target = incoming.url ?? '';
+      if (incoming.method !== 'GET' || !isPlainTarget(target) || incoming.headers.host === undefined) return false;
       const { path, query } = splitTarget(target);
-      if (incoming.method !== 'GET' || !isPlainTarget(target, path) || incoming.headers.host === undefined) return false;
       const header: HeaderReader = (name) => {
         const value = incoming.headers[name.toLowerCase()];
         return Array.isArray(value) ? value.join(', ') : value;
@@ -141,14 +141,14 @@ export function createFastLane(pages: PageCache, options: { log: Logger; session
 /**
  * A request target Hono's Node adapter takes as sent, so its path and query are the ones the
  * page was cached under: a path from "/", in the characters its adapter passes through
- * unchanged, with no dot segment and nothing percent-encoded (which Hono would decode in the
- * path). Anything else goes the full way.
+ * unchanged (the class has no "%": nothing percent-encoded, which Hono would decode in the
+ * path), with no dot segment. Anything else goes the full way.
  */
 const plainTarget = /^\/[!#$&-;=?-[\]_a-z~]*$/;
 const dotSegment = /\/\.\.?(?:[/?#]|$)/;
 
-function isPlainTarget(target: string, path: string): boolean {
-  return plainTarget.test(target) && !dotSegment.test(target) && !path.includes('%');
+function isPlainTarget(target: string): boolean {
+  return plainTarget.test(target) && !dotSegment.test(target);
 }
 
 /**
